@@ -1,0 +1,1 @@
+"""Model backends behind small interfaces. transformers/torch are imported lazily, only here."""

@@ -1,0 +1,306 @@
+"""Value types shared by every stage: documents, alignments, findings and reports.
+
+Everything here is plain data. Offsets are Python code points into ``Document.text``, end exclusive.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+
+
+class Severity(str, Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 1, "warning": 2, "error": 3}[self.value]
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        try:
+            return cls(value.lower())
+        except ValueError as exc:
+            raise ValueError(f"unknown severity {value!r} (use error, warning or info)") from exc
+
+
+CATEGORIES = (
+    "quote", "casing", "number", "entity", "pronoun", "untranslated", "structure",
+    "leak", "spacing", "omission", "addition", "mistranslation", "fluency",
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"bad span {self.start}..{self.end}")
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    index: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    paragraph: int
+    text: str
+
+    def to_json(self) -> dict:
+        return {"index": self.index, "start": self.start, "end": self.end, "paragraph": self.paragraph}
+
+
+@dataclass
+class Document:
+    """An analysed text split into paragraphs and sentences."""
+
+    id: str
+    text: str
+    paragraphs: list[Paragraph]
+    sentences: list[Sentence]
+    # Spans of the analysed text where rules are switched off (inline suppression comments).
+    suppressions: list[tuple[int, int, frozenset[str] | None]] = field(default_factory=list)
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        starts.extend(i + 1 for i, ch in enumerate(self.text) if ch == "\n")
+        return starts
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a code-point offset."""
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        if not self.sentences:
+            return None
+        i = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if i < 0:
+            return None
+        sent = self.sentences[i]
+        return sent if sent.start <= offset < max(sent.end, sent.start + 1) else None
+
+    def paragraph_sentences(self, paragraph: int) -> list[Sentence]:
+        return [s for s in self.sentences if s.paragraph == paragraph]
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    """MT sentence indices aligned with re-translation sentence indices (either side may be empty)."""
+
+    mt: tuple[int, ...]
+    ref: tuple[int, ...]
+    similarity: float
+    chrf: float | None = None
+    bleu: float | None = None
+    ter: float | None = None
+
+    def to_json(self) -> dict:
+        out: dict = {"mt": list(self.mt), "ref": list(self.ref), "similarity": round(self.similarity, 4)}
+        out["chrf"] = None if self.chrf is None else round(self.chrf, 2)
+        if self.bleu is not None:
+            out["bleu"] = round(self.bleu, 2)
+        if self.ter is not None:
+            out["ter"] = round(self.ter, 2)
+        return out
+
+
+@dataclass
+class Finding:
+    code: str
+    name: str
+    category: str
+    severity: Severity
+    start: int
+    end: int
+    text: str
+    message: str
+    suggestion: str | None = None
+    line: int = 0
+    col: int = 0
+    # Where the finding came from; e.g. the re-translation sentence quoted as evidence.
+    evidence: str | None = None
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+    def to_json(self) -> dict:
+        out = {
+            "code": self.code, "name": self.name, "category": self.category,
+            "severity": self.severity.value, "start": self.start, "end": self.end, "text": self.text,
+            "line": self.line, "col": self.col, "message": self.message, "suggestion": self.suggestion,
+        }
+        if self.evidence is not None:
+            out["evidence"] = self.evidence
+        return out
+
+
+@dataclass
+class Reference:
+    """A re-translation of the source: where it came from and its segmented text."""
+
+    origin: str  # file | model | apertium
+    name: str
+    document: Document
+
+    def to_json(self) -> dict:
+        return {
+            "origin": self.origin, "name": self.name, "text": self.document.text,
+            "sentences": [s.to_json() for s in self.document.sentences],
+        }
+
+
+@dataclass
+class TokenSurprisal:
+    start: int  # offsets into the document text
+    end: int
+    surprisal: float  # nats
+
+
+@dataclass
+class SentenceFluency:
+    index: int
+    score: float  # 0-100, higher is more fluent
+    mean_surprisal: float  # nats per token
+    tokens: list[TokenSurprisal] = field(default_factory=list)
+    slor: float | None = None
+
+
+@dataclass
+class FluencyResult:
+    model: str
+    sentences: list[SentenceFluency]
+    score: float  # document 0-100
+
+    def for_sentence(self, index: int) -> SentenceFluency | None:
+        for s in self.sentences:
+            if s.index == index:
+                return s
+        return None
+
+
+@dataclass
+class SentenceScore:
+    index: int
+    quality: float
+    fluency: float | None = None
+    chrf: float | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "index": self.index, "quality": round(self.quality, 1),
+            "fluency": None if self.fluency is None else round(self.fluency, 1),
+            "chrf": None if self.chrf is None else round(self.chrf, 1),
+        }
+
+
+@dataclass
+class Adequacy:
+    chrf: float
+    bleu: float
+    ter: float
+
+    def to_json(self) -> dict:
+        return {"chrf": round(self.chrf, 1), "bleu": round(self.bleu, 1), "ter": round(self.ter, 1)}
+
+
+@dataclass
+class DocumentReport:
+    document: Document
+    findings: list[Finding]
+    quality: float
+    sentence_scores: list[SentenceScore]
+    verdict: str
+    reference: Reference | None = None
+    alignment: list[AlignedPair] = field(default_factory=list)
+    adequacy: Adequacy | None = None
+    fluency: FluencyResult | None = None
+
+    def counts(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            counts[f.severity.value] += 1
+        return counts
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.document.id,
+            "text": self.document.text,
+            "sentences": [s.to_json() for s in self.document.sentences],
+            "reference": None if self.reference is None else self.reference.to_json(),
+            "alignment": [p.to_json() for p in self.alignment],
+            "findings": [f.to_json() for f in self.findings],
+            "scores": {
+                "quality": round(self.quality, 1),
+                "fluency": None if self.fluency is None else round(self.fluency.score, 1),
+                "adequacy": None if self.adequacy is None else self.adequacy.to_json(),
+            },
+            "sentence_scores": [s.to_json() for s in self.sentence_scores],
+            "verdict": self.verdict,
+        }
+
+
+@dataclass
+class InputError:
+    """An article of a batch that could not be read or checked."""
+
+    id: str
+    reason: str
+    line: int | None = None
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "line": self.line, "reason": self.reason}
+
+
+@dataclass
+class Report:
+    signature: str
+    documents: list[DocumentReport]
+    verdict: str
+    errors: list[InputError] = field(default_factory=list)
+
+    SCHEMA = "mtcheck.report/1"
+
+    def counts(self) -> dict[str, int]:
+        total = {"error": 0, "warning": 0, "info": 0}
+        for doc in self.documents:
+            for key, value in doc.counts().items():
+                total[key] += value
+        return total
+
+    def to_json(self) -> dict:
+        out: dict = {
+            "schema": self.SCHEMA,
+            "signature": self.signature,
+            "summary": {"documents": len(self.documents), "findings": self.counts(), "verdict": self.verdict},
+            "documents": [d.to_json() for d in self.documents],
+        }
+        if self.errors:
+            out["errors"] = [e.to_json() for e in self.errors]
+        return out

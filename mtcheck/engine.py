@@ -1,0 +1,70 @@
+"""Select rules by code prefix (ruff style) and run them over a prepared context."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from mtcheck.document import Finding, Severity
+from mtcheck.errors import ConfigError
+from mtcheck.rules import REGISTRY, Rule, RuleContext
+
+
+def _validate(prefixes: Iterable[str], what: str) -> list[str]:
+    out = []
+    for raw in prefixes:
+        prefix = raw.strip().upper()
+        if prefix == "ALL":
+            prefix = "MT"
+        if not prefix or not any(code.startswith(prefix) for code in REGISTRY):
+            raise ConfigError(f"{what}: unknown rule code or prefix {raw!r} (see `mtcheck rules`)")
+        out.append(prefix)
+    return out
+
+
+def _longest(code: str, prefixes: list[str]) -> int:
+    return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
+
+
+def select_rules(
+    select: Iterable[str] = ("MT",),
+    ignore: Iterable[str] = (),
+    severities: Mapping[str, str] | None = None,
+) -> list[Rule]:
+    """Instantiate the selected rules; the more specific of a matching select and ignore wins."""
+    chosen = _validate(select, "select")
+    dropped = _validate(ignore, "ignore")
+    overrides: dict[str, Severity] = {}
+    for code, value in (severities or {}).items():
+        _validate([code], "severity")
+        try:
+            overrides[code.upper()] = Severity.parse(value)
+        except ValueError as exc:
+            raise ConfigError(f"severity for {code}: {exc}") from None
+    rules = []
+    for code in sorted(REGISTRY):
+        if _longest(code, chosen) > _longest(code, dropped):
+            severity = overrides.get(code)
+            if severity is None:
+                matches = [(len(p), s) for p, s in overrides.items() if code.startswith(p)]
+                severity = max(matches, key=lambda m: m[0])[1] if matches else None
+            rules.append(REGISTRY[code](severity))
+    return rules
+
+
+def _suppressed(finding: Finding, ctx: RuleContext) -> bool:
+    for start, end, codes in ctx.doc.suppressions:
+        if start <= finding.start < end and (codes is None or any(finding.code.startswith(c) for c in codes)):
+            return True
+    return False
+
+
+def run_rules(ctx: RuleContext, rules: Iterable[Rule]) -> list[Finding]:
+    findings: dict[tuple[str, int, int], Finding] = {}
+    for rule in rules:
+        if not rule.applies(ctx):
+            continue
+        for finding in rule.check(ctx):
+            if finding.end <= finding.start or _suppressed(finding, ctx):
+                continue
+            findings.setdefault((finding.code, finding.start, finding.end), finding)
+    return sorted(findings.values(), key=lambda f: (f.start, f.end, f.code))

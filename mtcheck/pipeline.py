@@ -1,0 +1,169 @@
+"""Run the stages for one article or a batch: segment, re-translate, align, score fluency, rules, gate.
+
+Model work is done up front for the whole batch (one translation pass, one fluency pass), so that
+rules stay pure functions of precomputed data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from mtcheck import __version__
+from mtcheck.config import Config
+from mtcheck.document import (
+    AlignedPair,
+    Document,
+    DocumentReport,
+    FluencyResult,
+    InputError,
+    Reference,
+    Report,
+)
+from mtcheck.errors import InputFileError, MtcheckError
+from mtcheck.readers import Article
+from mtcheck.segment import segment
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Prepared:
+    """One article on its way through the stages."""
+
+    article: Article
+    doc: Document
+    reference: Reference | None = None
+    alignment: list[AlignedPair] = field(default_factory=list)
+    fluency: FluencyResult | None = None
+
+
+def signature(config: Config, translator_name: str | None, lm_name: str | None) -> str:
+    """Pins what produced a report, in the spirit of sacrebleu's signature string."""
+    select = ",".join(config.select) + (f"-{','.join(config.ignore)}" if config.ignore else "")
+    return (
+        f"mtcheck:{__version__}|mt:{translator_name or 'none'}|lm:{lm_name or 'none'}"
+        f"|select:{select}|fail-on:{config.fail_on}"
+    )
+
+
+def prepare(article: Article, config: Config) -> Prepared:
+    if len(article.text) > config.max_chars:
+        raise InputFileError(
+            f"{article.id}: {len(article.text):,} characters is over --max-chars {config.max_chars:,}"
+        )
+    if not article.text.strip():
+        raise InputFileError(f"{article.id}: the article is empty")
+    doc = segment(article.text, article.id)
+    doc.suppressions = list(article.suppressions)
+    return Prepared(article, doc)
+
+
+class Checker:
+    """Holds the configuration and the lazily loaded models for a run of one or many articles."""
+
+    def __init__(self, config: Config) -> None:
+        from mtcheck.engine import select_rules
+
+        self.config = config
+        self.rules = select_rules(config.select, config.ignore, config.severity)
+        self._translator = None
+        self._scorer = None
+        self.translator_name: str | None = None
+        self.lm_name: str | None = None
+
+    # --- stages -------------------------------------------------------------------------------
+    def attach_references(self, items: Sequence[Prepared]) -> None:
+        """Segment supplied re-translations; re-translate sources where only a source is given."""
+        for item in items:
+            if item.article.reference is not None:
+                ref_doc = segment(item.article.reference, f"{item.article.id}:reference")
+                item.reference = Reference("file", item.article.id, ref_doc)
+                self.translator_name = self.translator_name or "file"
+
+    def align(self, items: Sequence[Prepared]) -> None:
+        """Align MT sentences with re-translation sentences and score adequacy per pair."""
+        for item in items:
+            if item.reference is None:
+                continue
+            from mtcheck.align import align_documents
+
+            item.alignment = align_documents(item.doc, item.reference.document)
+
+    def score_fluency(self, items: Sequence[Prepared]) -> None:
+        """Per-sentence fluency from the causal LM, one batched pass over all articles."""
+
+    def judge(self, item: Prepared) -> DocumentReport:
+        from mtcheck.engine import run_rules
+        from mtcheck.rules import RuleContext
+        from mtcheck.scoring import document_quality, sentence_scores, verdict
+
+        ctx = RuleContext(
+            doc=item.doc,
+            reference=item.reference.document if item.reference else None,
+            alignment=item.alignment,
+            fluency=item.fluency,
+            src_lang=item.article.src_lang or self.config.src_lang,
+            options=self.config.rules,
+        )
+        findings = run_rules(ctx, self.rules)
+        scores = sentence_scores(item.doc, findings, item.alignment, item.fluency)
+        quality = document_quality(item.doc, scores, findings)
+        adequacy = None
+        if item.reference is not None:
+            from mtcheck.adequacy import document_adequacy
+
+            adequacy = document_adequacy(item.doc, item.reference.document)
+        return DocumentReport(
+            document=item.doc,
+            findings=findings,
+            quality=quality,
+            sentence_scores=scores,
+            verdict=verdict(findings, quality, self.config.fail_on, self.config.min_score),
+            reference=item.reference,
+            alignment=item.alignment,
+            adequacy=adequacy,
+            fluency=item.fluency,
+        )
+
+    # --- driver -------------------------------------------------------------------------------
+    def run(
+        self,
+        articles: Sequence[Article],
+        errors: Sequence[InputError] = (),
+        progress: Progress | None = None,
+        strict: bool = False,
+    ) -> Report:
+        """Check a batch; an article that fails is reported as an error and the rest go on.
+
+        With ``strict`` (a single article on the command line) the first input error is raised.
+        """
+        failed = list(errors)
+        items: list[Prepared] = []
+        for article in articles:
+            try:
+                items.append(prepare(article, self.config))
+            except MtcheckError as exc:
+                if strict:
+                    raise
+                failed.append(InputError(article.id, str(exc)))
+        self.attach_references(items)
+        self.align(items)
+        self.score_fluency(items)
+        reports = []
+        for item in items:
+            reports.append(self.judge(item))
+            if progress:
+                progress(1)
+        overall = "fail" if any(r.verdict == "fail" for r in reports) or (failed and not reports) else "pass"
+        return Report(
+            signature=signature(self.config, self.translator_name, self.lm_name),
+            documents=reports,
+            verdict=overall,
+            errors=failed,
+        )
+
+
+def check_article(article: Article, config: Config) -> Report:
+    """Check one article; input problems raise instead of being collected."""
+    return Checker(config).run([article], strict=True)

@@ -1,0 +1,77 @@
+"""Readers: one per input format. ``read_article`` picks one by suffix or ``fmt``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mtcheck.errors import InputFileError
+from mtcheck.readers.article import Article
+from mtcheck.readers.decode import decode_bytes
+
+FORMATS = ("auto", "text", "markdown", "html")
+_SUFFIXES = {
+    ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html",
+}
+
+
+def read_bytes(path: str) -> bytes:
+    """Bytes of a file or of stdin for ``-``; a clear error for anything unreadable."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise InputFileError(f"{path}: is a folder, not a file (use `mtcheck batch` for folders)")
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such file") from None
+    except PermissionError:
+        raise InputFileError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def detect_format(path: str, text: str, fmt: str = "auto") -> str:
+    if fmt != "auto":
+        if fmt not in FORMATS:
+            raise InputFileError(f"unknown input format {fmt!r} (use {', '.join(FORMATS)})")
+        return fmt
+    suffix = Path(path).suffix.lower() if path != "-" else ""
+    if suffix in _SUFFIXES:
+        return _SUFFIXES[suffix]
+    head = text.lstrip()[:500].lower()
+    if head.startswith(("<!doctype html", "<html")) or "<p>" in head or "<body" in head:
+        return "html"
+    return "text"
+
+
+def article_from_text(text: str, doc_id: str, fmt: str = "text") -> Article:
+    """Turn decoded text of a given format into an Article with its analysed text."""
+    if fmt == "html":
+        from mtcheck.readers.html import html_to_text
+
+        analysed, suppressions = html_to_text(text)
+    elif fmt == "markdown":
+        from mtcheck.readers.markdown import markdown_to_text
+
+        analysed, suppressions = markdown_to_text(text)
+    else:
+        analysed, suppressions = text, []
+    return Article(id=doc_id, text=analysed, format=fmt, suppressions=suppressions)
+
+
+def read_article(path: str, fmt: str = "auto", doc_id: str | None = None) -> Article:
+    name = "<stdin>" if path == "-" else path
+    text = decode_bytes(read_bytes(path), name)
+    fmt = detect_format(path, text, fmt)
+    ident = doc_id or ("stdin" if path == "-" else Path(path).name)
+    return article_from_text(text, ident, fmt)
+
+
+def read_text_file(path: str) -> str:
+    """A plain text file (reference or source), decoded like an article."""
+    return decode_bytes(read_bytes(path), path)
+
+
+__all__ = ["Article", "article_from_text", "detect_format", "read_article", "read_text_file"]

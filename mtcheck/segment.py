@@ -1,0 +1,107 @@
+"""Split an analysed text into paragraphs and sentences with exact code-point offsets.
+
+Sentence boundaries come from pysbd (rule-based, handles abbreviations such as U.S., Lt. Gen. and
+initials). MT output adds one case pysbd keeps together: a full stop glued to the next sentence
+(``Iran.”Gave``); those are split here so that each half is judged as a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from mtcheck.document import Document, Paragraph, Sentence
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+_GLUED_BOUNDARY = re.compile(r"(?<=[a-z\d][a-z\d][.!?])[\"”’»)]?(?=[A-Z][a-z])")
+# pysbd is rule-based and slows down a lot on pathological inputs; beyond this, split by a plain regex.
+_PYSBD_MAX_CHARS = 5000
+_PLAIN_BOUNDARY = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’»)]))\s+(?=[\"“«(]?[A-Z])")
+
+
+@lru_cache(maxsize=1)
+def _segmenter():  # noqa: ANN202 - pysbd has no type hints
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans, trimmed of surrounding whitespace.
+
+    Paragraphs are separated by blank lines; a text with no blank line at all (wire copy often
+    comes one paragraph per line) is split at every line break instead.
+    """
+    separator = _BLANK_LINE if _BLANK_LINE.search(text) else re.compile(r"\n")
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for match in separator.finditer(text):
+        spans.extend(_trimmed(text, pos, match.start()))
+        pos = match.end()
+    spans.extend(_trimmed(text, pos, len(text)))
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return [(start, end)] if end > start else []
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside ``text[start:end]`` that tile it (only whitespace between them)."""
+    chunk = text[start:end]
+    if len(chunk) > _PYSBD_MAX_CHARS:
+        pieces = _PLAIN_BOUNDARY.split(chunk)
+    else:
+        pieces = _segmenter().segment(chunk)
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        found = chunk.find(piece, cursor)
+        if found < 0:  # pysbd altered the text; keep the rest as one sentence rather than lose it
+            break
+        spans.append((found, found + len(piece)))
+        cursor = found + len(piece)
+    if not spans:
+        spans = [(0, len(chunk))]
+    # Stretch sentences so that only whitespace lies between them: text pysbd dropped is never lost.
+    tiled: list[tuple[int, int]] = []
+    for i, (s, e) in enumerate(spans):
+        nxt = spans[i + 1][0] if i + 1 < len(spans) else len(chunk)
+        gap = chunk[e:nxt]
+        if gap.strip():
+            e += len(gap.rstrip())
+        tiled.append((0 if i == 0 else s, e))
+    out: list[tuple[int, int]] = []
+    for s, e in tiled:
+        out.extend(_split_glued(chunk, s, e))
+    return [(start + s, start + e) for s, e in out if e > s]
+
+
+def _split_glued(chunk: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = []
+    pos = start
+    for match in _GLUED_BOUNDARY.finditer(chunk, start, end):
+        cut = match.end()
+        if cut - pos > 1 and end - cut > 1:
+            spans.append((pos, cut))
+            pos = cut
+    spans.append((pos, end))
+    return spans
+
+
+def segment(text: str, doc_id: str = "-") -> Document:
+    """Build a Document with paragraphs and sentences for ``text``."""
+    paragraphs: list[Paragraph] = []
+    sentences: list[Sentence] = []
+    for p_index, (p_start, p_end) in enumerate(split_paragraphs(text)):
+        paragraphs.append(Paragraph(p_index, p_start, p_end))
+        for s_start, s_end in split_sentences(text, p_start, p_end):
+            sentences.append(Sentence(len(sentences), s_start, s_end, p_index, text[s_start:s_end]))
+    return Document(id=doc_id, text=text, paragraphs=paragraphs, sentences=sentences)

@@ -1,0 +1,31 @@
+"""Shared test helpers: build a rule context from text the way the pipeline does."""
+
+from __future__ import annotations
+
+from mtcheck.document import Finding
+from mtcheck.rules import REGISTRY, RuleContext
+from mtcheck.segment import segment
+
+
+def context(mt: str, reference: str | None = None, src_lang: str | None = None, **options) -> RuleContext:
+    doc = segment(mt, "test")
+    ref_doc = None
+    alignment = []
+    if reference is not None:
+        from mtcheck.align import align_documents
+
+        ref_doc = segment(reference, "test:reference")
+        alignment = align_documents(doc, ref_doc)
+    return RuleContext(doc=doc, reference=ref_doc, alignment=alignment, src_lang=src_lang, options=options)
+
+
+def run_rule(code: str, mt: str, reference: str | None = None, src_lang: str | None = None) -> list[Finding]:
+    rule = REGISTRY[code]()
+    ctx = context(mt, reference, src_lang)
+    if not rule.applies(ctx):
+        return []
+    return list(rule.check(ctx))
+
+
+def flagged(code: str, mt: str, reference: str | None = None, src_lang: str | None = None) -> list[str]:
+    return [f.text for f in run_rule(code, mt, reference, src_lang)]

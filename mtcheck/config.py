@@ -68,7 +68,9 @@ class Config:
             bad = set(opts) - set(rule.options)
             if bad:
                 known = ", ".join(sorted(rule.options)) or "none"
-                raise ConfigError(f"rules.{code}: unknown option(s) {', '.join(sorted(bad))} (known: {known})")
+                raise ConfigError(
+                    f"rules.{code}: unknown option(s) {', '.join(sorted(bad))} (known: {known})"
+                )
 
 
 def _normalise(table: dict[str, Any], origin: Path) -> dict[str, Any]:
@@ -79,7 +81,10 @@ def _normalise(table: dict[str, Any], origin: Path) -> dict[str, Any]:
         if name not in names:
             raise ConfigError(f"{origin}: unknown setting {key!r}")
         if name == "rules":
-            value = {code.upper(): {k.replace("-", "_"): v for k, v in opts.items()} for code, opts in value.items()}
+            value = {
+                code.upper(): {k.replace("-", "_"): v for k, v in opts.items()}
+                for code, opts in value.items()
+            }
         out[name] = value
     return out
 

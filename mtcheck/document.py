@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     INFO = "info"
     WARNING = "warning"
     ERROR = "error"
@@ -29,8 +29,19 @@ class Severity(str, Enum):
 
 
 CATEGORIES = (
-    "quote", "casing", "number", "entity", "pronoun", "untranslated", "structure",
-    "leak", "spacing", "omission", "addition", "mistranslation", "fluency",
+    "quote",
+    "casing",
+    "number",
+    "entity",
+    "pronoun",
+    "untranslated",
+    "structure",
+    "leak",
+    "spacing",
+    "omission",
+    "addition",
+    "mistranslation",
+    "fluency",
 )
 
 
@@ -152,9 +163,17 @@ class Finding:
 
     def to_json(self) -> dict:
         out = {
-            "code": self.code, "name": self.name, "category": self.category,
-            "severity": self.severity.value, "start": self.start, "end": self.end, "text": self.text,
-            "line": self.line, "col": self.col, "message": self.message, "suggestion": self.suggestion,
+            "code": self.code,
+            "name": self.name,
+            "category": self.category,
+            "severity": self.severity.value,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "line": self.line,
+            "col": self.col,
+            "message": self.message,
+            "suggestion": self.suggestion,
         }
         if self.evidence is not None:
             out["evidence"] = self.evidence
@@ -171,7 +190,9 @@ class Reference:
 
     def to_json(self) -> dict:
         return {
-            "origin": self.origin, "name": self.name, "text": self.document.text,
+            "origin": self.origin,
+            "name": self.name,
+            "text": self.document.text,
             "sentences": [s.to_json() for s in self.document.sentences],
         }
 
@@ -214,7 +235,8 @@ class SentenceScore:
 
     def to_json(self) -> dict:
         return {
-            "index": self.index, "quality": round(self.quality, 1),
+            "index": self.index,
+            "quality": round(self.quality, 1),
             "fluency": None if self.fluency is None else round(self.fluency, 1),
             "chrf": None if self.chrf is None else round(self.chrf, 1),
         }

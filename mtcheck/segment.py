@@ -20,7 +20,7 @@ _PLAIN_BOUNDARY = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’»)]))\s+(?=[\"�
 
 
 @lru_cache(maxsize=1)
-def _segmenter():  # noqa: ANN202 - pysbd has no type hints
+def _segmenter():
     import pysbd
 
     return pysbd.Segmenter(language="en", clean=False)
@@ -53,10 +53,7 @@ def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside ``text[start:end]`` that tile it (only whitespace between them)."""
     chunk = text[start:end]
-    if len(chunk) > _PYSBD_MAX_CHARS:
-        pieces = _PLAIN_BOUNDARY.split(chunk)
-    else:
-        pieces = _segmenter().segment(chunk)
+    pieces = _PLAIN_BOUNDARY.split(chunk) if len(chunk) > _PYSBD_MAX_CHARS else _segmenter().segment(chunk)
     spans: list[tuple[int, int]] = []
     cursor = 0
     for piece in pieces:

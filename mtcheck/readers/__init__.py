@@ -11,7 +11,11 @@ from mtcheck.readers.decode import decode_bytes
 
 FORMATS = ("auto", "text", "markdown", "html")
 _SUFFIXES = {
-    ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
 }
 
 

@@ -9,7 +9,7 @@ from mtcheck.errors import InputFileError
 
 def decode_bytes(data: bytes, name: str) -> str:
     if data.startswith(codecs.BOM_UTF8):
-        data, encoding = data[len(codecs.BOM_UTF8):], "utf-8"
+        data, encoding = data[len(codecs.BOM_UTF8) :], "utf-8"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
     else:

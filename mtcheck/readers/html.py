@@ -8,15 +8,66 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from mtcheck.readers.suppress import SuppressionTracker
 
-DROPPED = frozenset({
-    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-    "iframe", "svg", "canvas", "button", "select", "head", "title", "meta", "link", "object",
-})
-BLOCKS = frozenset({
-    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
-    "blockquote", "figure", "figcaption", "table", "tr", "td", "th", "pre", "dd", "dt", "dl",
-    "address", "body", "html", "hr", "br", "caption", "details", "summary",
-})
+DROPPED = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "iframe",
+        "svg",
+        "canvas",
+        "button",
+        "select",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "object",
+    }
+)
+BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "blockquote",
+        "figure",
+        "figcaption",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "pre",
+        "dd",
+        "dt",
+        "dl",
+        "address",
+        "body",
+        "html",
+        "hr",
+        "br",
+        "caption",
+        "details",
+        "summary",
+    }
+)
 _SPACES = re.compile(r"\s+")
 
 

@@ -12,16 +12,14 @@ _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _SPACES = re.compile(r"[ \t]+")
 
 
-def _inline_text(token) -> str:  # noqa: ANN001 - markdown-it Token
+def _inline_text(token) -> str:
     parts: list[str] = []
     for child in token.children or []:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-        elif child.type == "html_inline":
-            continue
-        elif child.type == "image":
+        elif child.type == "html_inline" or child.type == "image":
             continue
     return _SPACES.sub(" ", "".join(parts)).strip()
 

@@ -139,9 +139,18 @@ class Rule:
             end -= 1
         line, col = ctx.doc.line_col(start)
         return Finding(
-            code=self.code, name=self.name, category=self.category, severity=self.effective_severity,
-            start=start, end=end, text=text[start:end], message=message, suggestion=suggestion,
-            line=line, col=col, evidence=evidence,
+            code=self.code,
+            name=self.name,
+            category=self.category,
+            severity=self.effective_severity,
+            start=start,
+            end=end,
+            text=text[start:end],
+            message=message,
+            suggestion=suggestion,
+            line=line,
+            col=col,
+            evidence=evidence,
         )
 
     @classmethod

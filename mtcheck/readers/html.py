@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import warnings
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from mtcheck.readers.suppress import SuppressionTracker
 
@@ -69,6 +70,7 @@ BLOCKS = frozenset(
     }
 )
 _SPACES = re.compile(r"\s+")
+_FLUSH = object()
 
 
 class _Builder:
@@ -90,13 +92,26 @@ class _Builder:
     def offset(self) -> int:
         return self.length + (2 if self.paragraphs else 0)
 
-    def walk(self, node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, Comment):
+    def walk(self, root: Tag) -> None:
+        # An explicit stack, not recursion: hostile or broken markup nests tens of thousands deep.
+        # _FLUSH marks the end of a block element, where its paragraph closes.
+        stack: list[object] = [iter(root.children)]
+        while stack:
+            top = stack[-1]
+            if top is _FLUSH:
+                stack.pop()
+                self.flush()
+                continue
+            child = next(top, None)  # type: ignore[call-overload]
+            if child is None:
+                stack.pop()
+            elif isinstance(child, Comment):
                 # A directive takes effect at the next paragraph boundary: offsets inside a paragraph
                 # still being collapsed are not known yet.
                 self.flush()
                 self.suppress.directive(str(child), self.offset())
+            elif isinstance(child, (Doctype, Declaration, ProcessingInstruction)):
+                continue  # <!DOCTYPE html>, <?xml ...?>: markup, not article text
             elif isinstance(child, NavigableString):
                 self.current.append(str(child))
             elif isinstance(child, Tag):
@@ -105,14 +120,15 @@ class _Builder:
                     continue
                 if name in BLOCKS:
                     self.flush()
-                    self.walk(child)
-                    self.flush()
-                else:
-                    self.walk(child)
+                    stack.append(_FLUSH)
+                stack.append(iter(child.children))
 
 
 def html_to_text(markup: str) -> tuple[str, list[tuple[int, int, frozenset[str] | None]]]:
-    soup = BeautifulSoup(markup, "html.parser")
+    with warnings.catch_warnings():
+        # bs4 warns (over many lines of stderr) about XHTML or text that looks like a file name.
+        warnings.simplefilter("ignore")
+        soup = BeautifulSoup(markup, "html.parser")
     builder = _Builder()
     builder.walk(soup)
     builder.flush()

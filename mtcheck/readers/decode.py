@@ -14,6 +14,10 @@ def decode_bytes(data: bytes, name: str) -> str:
         encoding = "utf-16"
     else:
         encoding = "utf-8"
+    if encoding == "utf-8" and _looks_like_bomless_utf16(data):
+        raise InputFileError(
+            f"{name}: looks like UTF-16 without a byte-order mark; save it as UTF-8 (or UTF-16 with a BOM)"
+        )
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -24,3 +28,12 @@ def decode_bytes(data: bytes, name: str) -> str:
         raise InputFileError(f"{name}: looks like binary data (NUL characters), not text")
     # Normalise line ends once, here, so that every offset indexes the same analysed text.
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_like_bomless_utf16(data: bytes) -> bool:
+    """Mostly-ASCII UTF-16 puts a NUL in every other byte; real UTF-8 text has none."""
+    head = data[:4096]
+    if len(head) < 4 or b"\x00" not in head:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return max(even.count(0) / len(even), odd.count(0) / len(odd)) > 0.3

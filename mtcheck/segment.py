@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from mtcheck.document import Document, Paragraph, Sentence
 
+_CLOSERS = frozenset('”»"’')
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _GLUED_BOUNDARY = re.compile(r"(?<=[a-z\d][a-z\d][.!?])[\"”’»)]?(?=[A-Z][a-z])")
 # pysbd is rule-based and slows down a lot on pathological inputs; beyond this, split by a plain regex.
@@ -52,7 +53,8 @@ def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside ``text[start:end]`` that tile it (only whitespace between them)."""
-    chunk = text[start:end]
+    # Inside a paragraph a line break is a soft wrap; pysbd would split there. Same length, same offsets.
+    chunk = text[start:end].replace("\n", " ")
     pieces = _PLAIN_BOUNDARY.split(chunk) if len(chunk) > _PYSBD_MAX_CHARS else _segmenter().segment(chunk)
     spans: list[tuple[int, int]] = []
     cursor = 0
@@ -75,6 +77,11 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if gap.strip():
             e += len(gap.rstrip())
         tiled.append((0 if i == 0 else s, e))
+    # A closing quote glued to the next word belongs to the sentence it closes (``Iran.”Gave``).
+    for i in range(1, len(tiled)):
+        (ps, pe), (s, e) = tiled[i - 1], tiled[i]
+        if pe == s and chunk[s] in _CLOSERS and e - s > 1:
+            tiled[i - 1], tiled[i] = (ps, pe + 1), (s + 1, e)
     out: list[tuple[int, int]] = []
     for s, e in tiled:
         out.extend(_split_glued(chunk, s, e))

@@ -114,12 +114,12 @@ def test_explain_shows_doc(runner: CliRunner) -> None:
 @pytest.mark.parametrize("args", [["--help"], ["rules"]])
 def test_fast_commands_are_instant_and_do_not_import_torch(args: list[str]) -> None:
     code = (
-        "import sys, runpy; sys.argv = ['mtcheck', *%r]\n"
+        f"import sys, runpy; sys.argv = ['mtcheck', *{args!r}]\n"
         "try:\n    runpy.run_module('mtcheck', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
         "bad = [m for m in ('torch', 'transformers', 'sacrebleu') if m in sys.modules]\n"
         "assert not bad, bad\n"
-    ) % (args,)
+    )
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     elapsed = time.perf_counter() - start

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from mtcheck.segment import segment, split_paragraphs
@@ -19,7 +21,7 @@ def test_offsets_are_exact_and_tile_paragraphs() -> None:
     for p in doc.paragraphs:
         sents = doc.paragraph_sentences(p.index)
         assert sents[0].start == p.start and sents[-1].end == p.end
-        for a, b in zip(sents, sents[1:], strict=False):
+        for a, b in itertools.pairwise(sents):
             assert not text[a.end : b.start].strip()
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from mtcheck.document import AlignedPair, Adequacy, Document
+from mtcheck.document import Adequacy, AlignedPair, Document
 
 
 @lru_cache(maxsize=1)
-def _metrics():  # noqa: ANN202 - sacrebleu metric objects
+def _metrics():
     from sacrebleu.metrics import BLEU, CHRF, TER
 
     # effective_order: BLEU on one short sentence is otherwise 0 whenever no 4-gram matches.

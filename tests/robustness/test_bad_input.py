@@ -1,0 +1,356 @@
+"""The bad-input matrix: every odd input ends in a defined result or one clear line, never a traceback.
+
+One parametrised test, one case per row. Each row runs the real command line (typer's CliRunner
+in-process, or a subprocess of the installed ``mtcheck`` where stdin and signals matter) and asserts
+the exit code, that stderr is a single line without "Traceback", that every input file is
+byte-identical afterwards and that a report from an earlier run is left untouched when the run
+fails. The README's robustness table lists the same rows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mtcheck.cli import app
+
+OLD_REPORT = b'{"old": "report from an earlier run"}\n'
+ARTICLE = (
+    "NATO defence ministers met in Brussels on Tuesday.\n\n"
+    "They agreed to raise spending to two percent of output by 2026, a spokesman said.\n"
+)
+SPANISH = (
+    "Los ministros de defensa de la OTAN se reunieron en Bruselas el martes.\n\n"
+    "Acordaron aumentar el gasto al dos por ciento de la producción en 2026, dijo un portavoz.\n"
+)
+
+
+def _long_sentence(n: int = 100_000) -> bytes:
+    """One grammatical-looking sentence of ``n`` characters with no sentence boundary inside."""
+    rng = random.Random(6)
+    words = ["ministers", "said", "the", "border", "talks", "in", "Brussels", "would", "continue", "and"]
+    parts = ["The spokesman said that"]
+    size = len(parts[0])
+    while size < n:
+        word = rng.choice(words) + ("," if rng.random() < 0.1 else "")
+        parts.append(word)
+        size += len(word) + 1
+    text = " ".join(parts)[: n - 2]
+    return (text + ("s." if text[-1] in " ," else "n.")).encode()
+
+
+def _nested_html(depth: int = 20_000) -> bytes:
+    return ("<div><span>" * depth + "<p>The ministers met on Tuesday.</p>" + "</span></div>" * depth).encode()
+
+
+BROKEN_HTML = (
+    b"<!DOCTYPE html><html><body><p>The ministers <b>met <i>in Brussels</p><div><p>They agreed."
+    b"</div></span></table><<>>&bogus; &amp; <script>alert(1)</script><p>Unclosed <!-- comment"
+)
+
+
+def _binary() -> bytes:
+    rng = random.Random(7)
+    return b"\x89PNG\r\n\x1a\n" + bytes(rng.randrange(256) for _ in range(4096))
+
+
+# --- checks of a successful run's report ------------------------------------------------------------
+def _report(tmp: Path) -> dict:
+    report = json.loads((tmp / "report.json").read_text(encoding="utf-8"))
+    doc = report["documents"][0]
+    for f in doc["findings"]:  # every offset indexes the analysed text
+        assert doc["text"][f["start"] : f["end"]] == f["text"]
+    return report
+
+
+def _has_text(expected: str) -> Callable[[Path], None]:
+    def check(tmp: Path) -> None:
+        assert expected in _report(tmp)["documents"][0]["text"]
+
+    return check
+
+
+def _one_sentence(tmp: Path) -> None:
+    doc = _report(tmp)["documents"][0]
+    assert len(doc["text"]) == 100_000
+    assert [(s["start"], s["end"]) for s in doc["sentences"]] == [(0, 100_000)]
+
+
+def _aligned(tmp: Path) -> None:
+    doc = _report(tmp)["documents"][0]
+    assert doc["reference"] is not None
+    covered = sorted(i for pair in doc["alignment"] for i in pair["mt"])
+    assert covered == list(range(len(doc["sentences"])))
+
+
+def _nothing_created(tmp: Path) -> None:
+    assert not (tmp / "missing").exists()
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    files: dict[str, bytes]  # written to the temporary folder before the run
+    args: tuple[str, ...]  # {tmp} is the temporary folder
+    exit: int | tuple[int, ...]
+    message: str | None = None  # a substring of the single stderr line; None: stderr must be empty
+    stdin: bytes | None = None
+    check: Callable[[Path], None] | None = None  # further assertions on the folder after the run
+    report: bool = True  # append -f json -o {tmp}/report.json (pre-filled with an old report)
+    max_seconds: float = 60.0
+    marks: tuple = field(default_factory=tuple)
+    interrupt: bool = False  # run as a subprocess and send SIGINT once it blocks reading stdin
+
+
+def _check(*args: str) -> tuple[str, ...]:
+    return ("check", *args, "--no-fluency")
+
+
+DEFINED = (0, 1)  # a report was written; pass or fail is the rules' business
+
+CASES = [
+    Case("empty file", {"a.txt": b""}, _check("{tmp}/a.txt"), 2, "empty"),
+    Case("whitespace only", {"a.txt": b" \n\t\n\r\n  \n"}, _check("{tmp}/a.txt"), 2, "empty"),
+    Case("binary data", {"a.txt": _binary()}, _check("{tmp}/a.txt"), 2, "not valid UTF-8"),
+    Case("NUL bytes in UTF-8", {"a.txt": b"The ministers\x00met.\n"}, _check("{tmp}/a.txt"), 2, "binary"),
+    Case(
+        "invalid UTF-8 (Windows-1252)",
+        {"a.txt": "Le café était fermé.".encode("cp1252")},
+        _check("{tmp}/a.txt"),
+        2,
+        "not valid UTF-8",
+    ),
+    Case(
+        "UTF-16 with BOM",
+        {"a.txt": ARTICLE.encode("utf-16")},
+        _check("{tmp}/a.txt"),
+        DEFINED,
+        check=_has_text("NATO defence ministers met in Brussels"),
+    ),
+    Case(
+        "UTF-16 without BOM",
+        {"a.txt": ARTICLE.encode("utf-16-le")},
+        _check("{tmp}/a.txt"),
+        2,
+        "UTF-16 without a byte-order mark",
+    ),
+    Case(
+        "UTF-8 with BOM and CRLF line ends",
+        {"a.txt": b"\xef\xbb\xbf" + ARTICLE.replace("\n", "\r\n").encode()},
+        _check("{tmp}/a.txt"),
+        DEFINED,
+        check=_has_text("Tuesday.\n\nThey agreed"),
+    ),
+    Case(
+        "article longer than --max-chars",
+        {"a.txt": (ARTICLE * 200).encode()},
+        _check("{tmp}/a.txt", "--max-chars", "10000"),
+        2,
+        "over --max-chars 10,000",
+    ),
+    Case(
+        "one 100,000-character sentence",
+        {"a.txt": _long_sentence()},
+        _check("{tmp}/a.txt"),
+        DEFINED,
+        check=_one_sentence,
+        max_seconds=20.0,
+    ),
+    Case(
+        "deeply nested HTML (20,000 levels)",
+        {"a.html": _nested_html()},
+        _check("{tmp}/a.html"),
+        DEFINED,
+        check=_has_text("The ministers met on Tuesday."),
+    ),
+    Case(
+        "broken HTML",
+        {"a.html": BROKEN_HTML},
+        _check("{tmp}/a.html"),
+        DEFINED,
+        check=_has_text("They agreed."),
+    ),
+    Case("missing file", {}, _check("{tmp}/nope.txt"), 2, "no such file"),
+    Case("a folder instead of a file", {"sub/a.txt": b"x"}, _check("{tmp}/sub"), 2, "is a folder"),
+    Case(
+        "unreadable file (symlink loop)",
+        {"loop": b"@loop"},  # '@target' makes a symlink
+        _check("{tmp}/loop"),
+        2,
+        "cannot read",
+    ),
+    Case(
+        "unreadable file (no read permission)",
+        {"a.txt": b"!" + ARTICLE.encode()},  # '!' makes the file mode 000
+        _check("{tmp}/a.txt"),
+        2,
+        "permission denied",
+        marks=(pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file"),),
+    ),
+    Case(
+        "output path in a folder that does not exist",
+        {"a.txt": ARTICLE.encode()},
+        _check("{tmp}/a.txt", "-f", "json", "-o", "{tmp}/missing/report.json"),
+        2,
+        "does not exist",
+        check=_nothing_created,
+        report=False,
+    ),
+    Case(
+        "empty stdin",
+        {},
+        _check("-"),
+        2,
+        "empty",
+        stdin=b"",
+    ),
+    Case(
+        "empty reference",
+        {"a.txt": ARTICLE.encode(), "ref.txt": b"\n \n"},
+        _check("{tmp}/a.txt", "--reference", "{tmp}/ref.txt"),
+        2,
+        "re-translation is empty",
+    ),
+    Case(
+        "missing reference",
+        {"a.txt": ARTICLE.encode()},
+        _check("{tmp}/a.txt", "--reference", "{tmp}/nope.txt"),
+        2,
+        "no such file",
+    ),
+    Case(
+        "reference in the wrong language",
+        {"a.txt": ARTICLE.encode(), "ref.txt": SPANISH.encode()},
+        _check("{tmp}/a.txt", "--reference", "{tmp}/ref.txt"),
+        DEFINED,
+        check=_aligned,
+    ),
+    Case(
+        "unknown output format",
+        {"a.txt": ARTICLE.encode()},
+        ("check", "{tmp}/a.txt", "--no-fluency", "-f", "pdf", "-o", "{tmp}/report.json"),
+        2,
+        "unknown output format",
+        report=False,
+    ),
+    Case(
+        "Ctrl-C (SIGINT) mid-run",
+        {},
+        _check("-"),
+        130,
+        "mtcheck: interrupted",
+        stdin=ARTICLE.encode(),  # stdin stays open after this, so the read blocks until the signal
+        interrupt=True,
+    ),
+]
+
+
+# --- running a row ----------------------------------------------------------------------------------
+def _materialise(case: Case, tmp: Path) -> None:
+    for name, content in case.files.items():
+        path = tmp / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if content.startswith(b"@"):
+            path.symlink_to(tmp / content[1:].decode())
+        elif content.startswith(b"!"):
+            path.write_bytes(content[1:])
+            path.chmod(0)
+        else:
+            path.write_bytes(content)
+    if case.report:
+        (tmp / "report.json").write_bytes(OLD_REPORT)
+
+
+def _snapshot(tmp: Path) -> dict[str, bytes]:
+    out = {}
+    for path in sorted(tmp.rglob("*")):
+        if path.is_symlink():
+            out[str(path)] = b"@" + os.readlink(path).encode()
+        elif path.is_file() and path.name != "report.json":
+            mode = path.stat().st_mode
+            out[str(path)] = path.read_bytes() if mode & 0o400 or os.geteuid() == 0 else b"<mode 000>"
+    return out
+
+
+def _invoke(case: Case, tmp: Path) -> tuple[int, str, str]:
+    args = [a.replace("{tmp}", str(tmp)) for a in case.args]
+    if case.report:
+        args += ["-f", "json", "-o", str(tmp / "report.json")]
+    result = CliRunner().invoke(app, args, input=case.stdin)
+    # CliRunner catches exceptions; anything but a clean exit is a crash the CLI let through.
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result.exit_code, result.stdout, result.stderr
+
+
+# --- Ctrl-C: a real process and a real SIGINT --------------------------------------------------------
+def _mtcheck() -> list[str]:
+    script = Path(sys.executable).parent / "mtcheck"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "mtcheck"]
+
+
+def _wait_for_stdin_read(proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Wait until the process blocks reading its stdin pipe, so the signal lands mid-run."""
+    wchan = Path(f"/proc/{proc.pid}/wchan")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if wchan.exists() and "pipe" in wchan.read_text():
+            return
+        if not wchan.exists():  # no procfs: give the start-up time instead
+            time.sleep(3.0)
+            return
+        time.sleep(0.05)
+
+
+def _interrupt(case: Case, tmp: Path) -> tuple[int, str, str]:
+    args = [a.replace("{tmp}", str(tmp)) for a in case.args]
+    if case.report:
+        args += ["-f", "json", "-o", str(tmp / "report.json")]
+    proc = subprocess.Popen(
+        [*_mtcheck(), *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdin is not None
+    proc.stdin.write(case.stdin or b"")
+    proc.stdin.flush()
+    _wait_for_stdin_read(proc)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=30)
+    return proc.returncode, stdout.decode(), stderr.decode()
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=c.marks) for c in CASES])
+def test_bad_input(case: Case, tmp_path: Path) -> None:
+    _materialise(case, tmp_path)
+    before = _snapshot(tmp_path)
+    started = time.perf_counter()
+    code, stdout, stderr = (_interrupt if case.interrupt else _invoke)(case, tmp_path)
+    elapsed = time.perf_counter() - started
+
+    expected = case.exit if isinstance(case.exit, tuple) else (case.exit,)
+    assert code in expected, f"exit {code}, stderr: {stderr!r}"
+    assert "Traceback" not in stderr
+    if case.message is None:
+        assert stderr == "", stderr
+    else:
+        assert stderr.count("\n") == 1 and stderr.endswith("\n"), f"not one line: {stderr!r}"
+        assert stderr.startswith("mtcheck: error: " if code == 2 else "mtcheck: "), stderr
+        assert case.message in stderr, stderr
+    if code not in (0, 1):
+        assert stdout == "", "a failed run printed a partial report"
+    assert _snapshot(tmp_path) == before, "an input file was modified"
+    assert not list(tmp_path.rglob(".*.tmp")), "a temporary report file was left behind"
+    if case.report and code not in (0, 1):
+        assert (tmp_path / "report.json").read_bytes() == OLD_REPORT, "a failed run touched the old report"
+    if case.check is not None:
+        case.check(tmp_path)
+    assert elapsed < case.max_seconds, f"took {elapsed:.1f} s"

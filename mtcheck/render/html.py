@@ -1,0 +1,275 @@
+"""``--format html``: one self-contained page an editor can read before publishing.
+
+Everything the page needs is inline (CSS, SVG chart, a small filter script), so it works from disk,
+offline and on paper. All article text goes through jinja2 autoescaping; the page also carries a
+Content-Security-Policy that lets only its own script run (pinned by hash), as a second line of
+defence should any text ever slip through unescaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import hashlib
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from mtcheck import __version__
+from mtcheck.document import DocumentReport, Finding, Report
+
+SEVERITIES = ("error", "warning", "info")
+_RANK = {"error": 3, "warning": 2, "info": 1}
+_TOKENS = re.compile(r"\s+|[^\s]+")
+_WORDISH = re.compile(r"[\W_]+")
+CHART_WIDTH, CHART_HEIGHT = 720, 70
+
+
+@dataclass
+class Segment:
+    """A run of article text covered by the same set of findings."""
+
+    text: str
+    start: int
+    findings: list[int]  # indices into the document's findings
+    level: str | None  # the highest severity among them
+    anchors: list[int] = field(default_factory=list)  # findings that start here
+    tip: str = ""
+
+
+@dataclass
+class SentenceView:
+    index: int | None  # None for the whitespace between sentences
+    segments: list[Segment]
+    quality: float | None = None
+    fluency: float | None = None
+    shade: int = 0  # 0 (fluent) .. 4 (reads badly), for the fluency shading
+
+
+@dataclass
+class Token:
+    text: str
+    divergent: bool
+
+
+@dataclass
+class PairView:
+    mt: list[int]
+    ref: list[int]
+    mt_tokens: list[Token]
+    ref_tokens: list[Token]
+    similarity: float
+    chrf: float | None
+
+
+@dataclass
+class Bar:
+    x: float
+    width: float
+    height: float
+    quality: float
+    index: int
+    band: str
+
+
+@dataclass
+class DocumentView:
+    key: str  # prefix that keeps element ids unique when several documents share a page
+    report: DocumentReport
+    sentences: list[SentenceView]
+    pairs: list[PairView]
+    bars: list[Bar]
+    categories: list[str]
+    counts: dict[str, int]
+
+
+def _tip(findings: Sequence[Finding], indices: Sequence[int]) -> str:
+    lines = []
+    for i in indices:
+        f = findings[i]
+        line = f"{f.code} {f.severity.value}: {f.message}"
+        if f.suggestion is not None:
+            line += f" — suggestion: {f.suggestion}" if f.suggestion else " — suggestion: delete it"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _sentences(report: DocumentReport) -> list[SentenceView]:
+    """Cut the text at every sentence and finding boundary; each piece knows its findings."""
+    doc = report.document
+    text, findings = doc.text, report.findings
+    cuts = {0, len(text)}
+    for s in doc.sentences:
+        cuts.update((s.start, s.end))
+    for f in findings:
+        cuts.update((f.start, f.end))
+    bounds = sorted(c for c in cuts if 0 <= c <= len(text))
+    quality = {s.index: s for s in report.sentence_scores}
+    fluency = report.fluency
+    views: list[SentenceView] = []
+    started: set[int] = set()
+    for a, b in itertools.pairwise(bounds):
+        if a == b:
+            continue
+        sent = doc.sentence_at(a)
+        index = sent.index if sent is not None and a < sent.end else None
+        covering = [i for i, f in enumerate(findings) if f.start <= a and b <= f.end]
+        level = max((findings[i].severity.value for i in covering), key=_RANK.__getitem__, default=None)
+        anchors = [i for i in covering if i not in started]
+        started.update(anchors)
+        seg = Segment(text[a:b], a, covering, level, anchors, _tip(findings, covering))
+        if views and views[-1].index == index:
+            views[-1].segments.append(seg)
+            continue
+        view = SentenceView(index, [seg])
+        if index is not None:
+            score = quality.get(index)
+            view.quality = score.quality if score else None
+            flu = fluency.for_sentence(index) if fluency else None
+            if flu is not None:
+                view.fluency = flu.score
+                view.shade = min(4, max(0, int((100.0 - flu.score) // 20)))
+        views.append(view)
+    return views
+
+
+def _norm(token: str) -> str:
+    return _WORDISH.sub("", token.lower()) or token
+
+
+def _diff(mt: str, ref: str) -> tuple[list[Token], list[Token]]:
+    """Mark the words of each side that the other side does not have (word-level difflib)."""
+    mt_tokens, ref_tokens = _TOKENS.findall(mt), _TOKENS.findall(ref)
+    mt_words = [i for i, t in enumerate(mt_tokens) if not t.isspace()]
+    ref_words = [i for i, t in enumerate(ref_tokens) if not t.isspace()]
+    left = [_norm(mt_tokens[i]) for i in mt_words]
+    right = [_norm(ref_tokens[i]) for i in ref_words]
+    matcher = difflib.SequenceMatcher(None, left, right, autojunk=False)
+    mt_div: set[int] = set()
+    ref_div: set[int] = set()
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            mt_div.update(mt_words[i1:i2])
+            ref_div.update(ref_words[j1:j2])
+    return (
+        [Token(t, i in mt_div) for i, t in enumerate(mt_tokens)],
+        [Token(t, i in ref_div) for i, t in enumerate(ref_tokens)],
+    )
+
+
+def _pairs(report: DocumentReport) -> list[PairView]:
+    if report.reference is None:
+        return []
+    mt_sents, ref_sents = report.document.sentences, report.reference.document.sentences
+    out = []
+    for pair in report.alignment:
+        mt = " ".join(mt_sents[i].text for i in pair.mt)
+        ref = " ".join(ref_sents[i].text for i in pair.ref)
+        mt_tokens, ref_tokens = _diff(mt, ref)
+        out.append(PairView(list(pair.mt), list(pair.ref), mt_tokens, ref_tokens, pair.similarity, pair.chrf))
+    return out
+
+
+def _band(quality: float) -> str:
+    return "good" if quality >= 80 else "fair" if quality >= 50 else "poor"
+
+
+def _bars(report: DocumentReport) -> list[Bar]:
+    """Sentence quality along the article: each bar sits where its sentence sits in the text."""
+    length = max(1, len(report.document.text))
+    sentences = report.document.sentences
+    bars = []
+    for score in report.sentence_scores:
+        sent = sentences[score.index]
+        x = CHART_WIDTH * sent.start / length
+        width = max(2.0, CHART_WIDTH * (sent.end - sent.start) / length - 1.0)
+        height = max(1.0, (CHART_HEIGHT - 4) * score.quality / 100.0)
+        band = _band(score.quality)
+        bars.append(Bar(round(x, 1), round(width, 1), round(height, 1), score.quality, score.index, band))
+    return bars
+
+
+def document_view(report: DocumentReport, key: str) -> DocumentView:
+    categories = sorted({f.category for f in report.findings})
+    return DocumentView(
+        key, report, _sentences(report), _pairs(report), _bars(report), categories, report.counts()
+    )
+
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files("mtcheck.render").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("mtcheck.render", "templates"),
+        autoescape=True,  # every value is escaped unless it is our own Markup
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["fmt1"] = lambda v: "–" if v is None else f"{v:.1f}"
+    return env
+
+
+def _csp(script: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
+    )
+
+
+def _page(template: str, **context: Any) -> str:
+    script = _asset("report.js")
+    return (
+        _environment()
+        .get_template(template)
+        .render(
+            style=Markup(_asset("style.css")),
+            script=Markup(script),
+            csp=_csp(script),
+            version=__version__,
+            chart_width=CHART_WIDTH,
+            chart_height=CHART_HEIGHT,
+            severities=SEVERITIES,
+            **context,
+        )
+    )
+
+
+def render_documents(
+    report: Report, documents: Sequence[DocumentReport], index_href: str | None = None
+) -> str:
+    views = [document_view(d, f"d{i}") for i, d in enumerate(documents)]
+    categories = sorted({c for v in views for c in v.categories})
+    title = views[0].report.document.id if len(views) == 1 else f"{len(views)} articles"
+    return _page(
+        "report.html.j2",
+        title=title,
+        report=report,
+        views=views,
+        categories=categories,
+        errors=report.errors if index_href is None else [],
+        index_href=index_href,
+    )
+
+
+def render_index(report: Report, pages: Mapping[str, str]) -> str:
+    """The batch index: articles sorted by quality (worst first), each linking to its page."""
+    ranked = sorted(report.documents, key=lambda d: (d.quality, d.document.id))
+    rows = [(d, pages.get(d.document.id)) for d in ranked]
+    return _page("index.html.j2", title="mtcheck batch report", report=report, rows=rows)
+
+
+def render(report: Report, **_: Any) -> str:
+    return render_documents(report, report.documents)

@@ -110,7 +110,8 @@ class LostMagnitudeNumber(Rule):
             if has_number:
                 continue
             if word[0].isupper():
-                if sentence_start:
+                # “The Million Dollar Quartet”: a capitalised run is a title or a name.
+                if sentence_start or re.match(r"\s+[A-Z]", text[m.end() :]):
                     continue
                 counted = prev_word.lower() in _COUNT_WORDS
                 if counted:

@@ -18,6 +18,38 @@ from mtcheck.rules.base import Example, Rule, RuleContext, register
 _LOWER_WORD = re.compile(r"(?<![\w’'\-])([a-zà-öø-ÿ][a-zà-öø-ÿ’']*[a-zà-öø-ÿ])(?![\w’'\-])")
 
 
+# Source languages in other scripts: a Latin-script word cannot be one of theirs (MT402 covers them).
+_NON_LATIN = frozenset(
+    {
+        "zh",
+        "ja",
+        "ko",
+        "ru",
+        "uk",
+        "bg",
+        "mk",
+        "sr",
+        "ar",
+        "fa",
+        "ur",
+        "he",
+        "el",
+        "th",
+        "hi",
+        "bn",
+        "ta",
+        "mr",
+    }
+)
+
+
+@lru_cache(maxsize=1)
+def _wordfreq_languages() -> frozenset[str]:
+    from wordfreq import available_languages
+
+    return frozenset(available_languages())
+
+
 @lru_cache(maxsize=65536)
 def _zipf(word: str, lang: str) -> float:
     from wordfreq import zipf_frequency
@@ -49,7 +81,7 @@ class UntranslatedWord(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         lang = (ctx.src_lang or "").lower().split("-")[0]
-        if not lang or lang == "en":
+        if not lang or lang == "en" or lang in _NON_LATIN or lang not in _wordfreq_languages():
             return
         min_src = ctx.option(self, "min_source_zipf")
         max_en = ctx.option(self, "max_english_zipf")

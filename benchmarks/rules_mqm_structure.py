@@ -1,0 +1,81 @@
+"""Finding precision of the numbers/untranslated/structure/leak/spacing rules on MQM-annotated zh->en MT.
+
+Segments are joined per (doc, system) into articles, one paragraph per segment. A finding counts as a
+hit when it overlaps (after trimming whitespace) any rater's span. Prints one line per rule:
+code, findings, hits, precision. Usage: python benchmarks/rules_mqm_structure.py [mqm_dev.jsonl]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from mtcheck.engine import run_rules, select_rules
+from mtcheck.rules import RuleContext
+from mtcheck.segment import segment
+
+DATA = Path("/work/shared/data/mqm_dev.jsonl")
+PREFIXES = ("MT3", "MT40", "MT5")
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def articles(path: Path) -> list[tuple[str, str, list[tuple[int, int]]]]:
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        groups[(rec["doc"], rec["system"])].append(rec)
+    out = []
+    for (doc, system), recs in sorted(groups.items()):
+        recs.sort(key=lambda r: r["doc_seg_id"])
+        text, spans = "", []
+        for rec in recs:
+            if text:
+                text += "\n\n"
+            base = len(text)
+            text += rec["mt"]
+            for err in rec["errors"]:
+                s, e = _trim(text, base + err["start"], base + err["end"])
+                if e > s:
+                    spans.append((s, e))
+        out.append((f"{doc}/{system}", text, spans))
+    return out
+
+
+def main() -> None:
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DATA
+    rules = select_rules(select=PREFIXES)
+    stats: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    misses: dict[str, list[str]] = defaultdict(list)
+    for art_id, text, spans in articles(path):
+        ctx = RuleContext(doc=segment(text, art_id), src_lang="zh")
+        for f in run_rules(ctx, rules):
+            hit = any(f.start < e and s < f.end for s, e in spans)
+            stats[f.code][0] += 1
+            stats[f.code][1] += hit
+            if not hit:
+                misses[f.code].append(f"{art_id}: {f.text!r}")
+    print(f"{'code':6} {'findings':>8} {'hits':>5} {'precision':>9}")
+    for code in sorted(stats):
+        n, h = stats[code]
+        print(f"{code:6} {n:8d} {h:5d} {h / n:9.2f}")
+    total_n = sum(v[0] for v in stats.values())
+    total_h = sum(v[1] for v in stats.values())
+    if total_n:
+        print(f"{'all':6} {total_n:8d} {total_h:5d} {total_h / total_n:9.2f}")
+    if "-v" in sys.argv:
+        for code in sorted(misses):
+            for line in misses[code][:15]:
+                print("MISS", code, line)
+
+
+if __name__ == "__main__":
+    main()

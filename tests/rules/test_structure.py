@@ -23,7 +23,7 @@ def test_unterminated_paragraph_on_comma() -> None:
 
 
 def test_unterminated_body_paragraph() -> None:
-    text = "Intro.\n\nThe minister said the alliance would go on supporting the country for years to come without"
+    text = "Intro.\n\nThe minister said the alliance would go on supporting the country for years without"
     assert flagged("MT502", text) == ["without"]
 
 

@@ -2,7 +2,7 @@
 
 Segments are joined per (doc, system) into articles, one paragraph per segment. A finding counts as a
 hit when it overlaps (after trimming whitespace) any rater's span. Prints one line per rule:
-code, findings, hits, precision. Usage: python benchmarks/rules_mqm_structure.py [mqm_dev.jsonl]
+code, findings, hits, precision. Usage: python benchmarks/rules_mqm_structure.py [mqm_dev.jsonl] [-v]
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def articles(path: Path) -> list[tuple[str, str, list[tuple[int, int]]]]:
 
 
 def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DATA
+    args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    path = Path(args[0]) if args else DATA
     rules = select_rules(select=PREFIXES)
     stats: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     misses: dict[str, list[str]] = defaultdict(list)

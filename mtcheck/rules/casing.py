@@ -1,0 +1,418 @@
+"""MT2xx: casing — lowercase sentence starts, names and acronyms in the wrong case, stray capitals.
+
+Every rule here reads the same token view of the article (``CasingView``): letter runs with their
+sentence, whether they start a sentence or clause, and whether their sentence is a title-case or
+all-caps headline, where casing follows other conventions and nothing is judged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from mtcheck.document import Finding, Sentence, Severity
+from mtcheck.gazetteer import acronyms, is_common_word, proper_nouns
+from mtcheck.rules.base import Example, Rule, RuleContext, register
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_APOSTROPHES = "’'′´`‘"
+# Web addresses, e-mail addresses, handles and hashtags keep whatever case they have.
+_NO_CASE = re.compile(r"\S*(?:://|www\.|@|#)\S*|\b[\w.-]+\.(?:com|org|net|gov|edu|int|io|co|uk|eu)\b")
+# Characters that may stand before the first word of a sentence: quotes, brackets, dashes, bullets.
+_LEAD = set("\"“”‘’'«»„‟(（[{–—-•*·>|/ \t\n")
+_SENTENCE_PUNCT = set(".!?…")
+# Lowercase words that begin a name and stay lowercase even at a sentence start in many styles.
+_PARTICLES = frozenset(
+    [
+        "de",
+        "van",
+        "von",
+        "der",
+        "den",
+        "da",
+        "di",
+        "du",
+        "del",
+        "della",
+        "des",
+        "la",
+        "le",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "ten",
+        "ter",
+        "dos",
+        "das",
+    ]
+)
+# Lowercase abbreviations after which pysbd may cut a sentence that goes on in lowercase.
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:[a-zA-Z]\.){2,}|\b(?:etc|approx|vs|cf|incl|esp|ca|min|max|no|nos|vol|fig|art|sec|para"
+    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|mr|mrs|ms|dr|st|gen|col|lt|sgt|gov|sen|rep)\.)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    sentence: Sentence
+    initial: bool  # first word of its sentence, or of a quotation, bracket or clause after a colon
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_title(self) -> bool:
+        return self.text[0].isupper() and (len(self.text) == 1 or self.text[1:].islower())
+
+    @property
+    def is_caps(self) -> bool:
+        return len(self.text) >= 2 and self.text.isupper()
+
+
+class CasingView:
+    """Tokens of the article with the facts casing rules share."""
+
+    def __init__(self, ctx: RuleContext) -> None:
+        self.ctx = ctx
+        text = ctx.text
+        no_case = [(m.start(), m.end()) for m in _NO_CASE.finditer(text)]
+        self.tokens: list[Token] = []
+        self.headline: set[int] = set()
+        for sent in ctx.doc.sentences:
+            sent_tokens = []
+            for m in _LETTERS.finditer(text, sent.start, sent.end):
+                s, e = m.start(), m.end()
+                before = text[s - 1] if s > 0 else " "
+                after = text[e] if e < len(text) else " "
+                if before in _APOSTROPHES or before.isdigit() or after.isdigit():
+                    continue  # Ukraine’s -> s, G7, COVID-19: not words of their own
+                if any(a <= s < b for a, b in no_case):
+                    continue
+                sent_tokens.append((s, e, m.group()))
+            for i, (s, e, word) in enumerate(sent_tokens):
+                self.tokens.append(Token(s, e, word, sent, i == 0 or self._clause_start(s, sent)))
+            if _is_headline(sent, [w for _, _, w in sent_tokens]):
+                self.headline.add(sent.index)
+
+    def _clause_start(self, start: int, sent: Sentence) -> bool:
+        """True after an opening quote, bracket, colon, dash or line break: a capital may follow."""
+        text = self.ctx.text
+        i = start - 1
+        while i >= sent.start and text[i] in " \t":
+            i -= 1
+        return i < sent.start or text[i] in "“\"‘'«„(（[{:—–-•\n/|"
+
+    def judged(self, tok: Token) -> bool:
+        return tok.sentence.index not in self.headline
+
+    def counts(self) -> dict[str, Counter[str]]:
+        """For each lowercased word, how often each spelling occurs outside headlines and sentence starts."""
+        out: dict[str, Counter[str]] = {}
+        for tok in self.tokens:
+            if self.judged(tok) and not tok.initial:
+                out.setdefault(tok.lower, Counter())[tok.text] += 1
+        return out
+
+
+def _is_headline(sent: Sentence, words: list[str]) -> bool:
+    """A title-case or all-caps line: most content words capitalised, or no final punctuation and many."""
+    content = [w for w in words if len(w) >= 4]
+    if len(content) < 2:
+        return not sent.text.rstrip('"”’)»').endswith(tuple(_SENTENCE_PUNCT)) and bool(words)
+    capital = sum(w[0].isupper() for w in content)
+    if all(w.isupper() for w in content):
+        return True
+    return capital / len(content) >= 0.7
+
+
+def _view(ctx: RuleContext) -> CasingView:
+    view = ctx.__dict__.get("_casing_view")
+    if view is None:
+        view = CasingView(ctx)
+        ctx.__dict__["_casing_view"] = view
+    return view
+
+
+@register
+class LowercaseSentenceStart(Rule):
+    code = "MT201"
+    name = "lowercase-sentence-start"
+    category = "casing"
+    severity = Severity.ERROR
+    summary = "A sentence starts with a lowercase letter."
+    why = "Editors never publish it; MT produces it when it drops or merges the start of a sentence."
+    fix = "Capitalise the first word, or join the fragment to the sentence it belongs to."
+    passes = (
+        "The minister spoke. eBay reported profits. iPhone sales fell.",
+        "“Are you ready?” asked the minister. “Yes,” he said.",
+        "The meeting ended at 5 p.m. local time on Friday.",
+        "de Gaulle was president. 2024 was a hard year.",
+        "Prices rose… and then fell again.",
+    )
+    fails = (
+        Example("member countries of NATO met on Wednesday.", flagged=("member",)),
+        Example("The talks ended. the ministers left Brussels.", flagged=("the",)),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        text = ctx.text
+        view = _view(ctx)
+        by_sentence: dict[int, Token] = {}
+        for tok in view.tokens:
+            by_sentence.setdefault(tok.sentence.index, tok)
+        for sent in ctx.doc.sentences:
+            lead = sent.start
+            while lead < sent.end and text[lead] in _LEAD:
+                lead += 1
+            if lead >= sent.end or not text[lead].islower():
+                continue
+            tok = by_sentence.get(sent.index)
+            if tok is None or tok.start != lead or not tok.text.islower() or self._excused(ctx, sent, tok):
+                continue
+            word = tok.text
+            yield self.finding(
+                ctx,
+                tok.start,
+                tok.end,
+                f"The sentence starts with lowercase “{word}”.",
+                suggestion=word[0].upper() + word[1:],
+            )
+
+    @staticmethod
+    def _excused(ctx: RuleContext, sent: Sentence, tok: Token) -> bool:
+        text = ctx.text
+        after = text[tok.end : tok.end + 1]
+        if after in ("-", ".") or text[tok.start - 1 : tok.start] in ("…", "."):
+            return True  # e-mail, e.coli, a domain, …and then
+        if sent.text.startswith("(") and sent.text.rstrip().endswith(")"):
+            return True  # (with reporting by Reuters): a credit line, reported by the leak rules
+        nxt = _LETTERS.search(text, tok.end, sent.end)
+        if tok.text in _PARTICLES and nxt is not None and nxt.group()[0].isupper():
+            return True  # de Gaulle, van der Leyen
+        prev = ctx.doc.sentences[sent.index - 1] if sent.index > 0 else None
+        if prev is None or prev.paragraph != sent.paragraph:
+            return False
+        tail = prev.text.rstrip()
+        # A question or exclamation inside a quote goes on in lowercase: “Why?” he asked.
+        if re.search(r"[?!][\"”’»)]*$", tail) or tail.endswith(("…", "...", ":", ";", ",")):
+            return True
+        return bool(_ABBREVIATION.search(tail))
+
+
+@register
+class ProperNounCasing(Rule):
+    code = "MT202"
+    name = "proper-noun-casing"
+    category = "casing"
+    severity = Severity.WARNING
+    summary = "A place or other proper noun is written in lowercase."
+    why = (
+        "MT loses capitals when it copies names from a source without case or rebuilds them from "
+        "subwords (`iran`, `stoltenberg`); readers take it for a typo or a different word."
+    )
+    fix = "Write the name with its capital, as the suggestion shows."
+    passes = (
+        "Iran and North Korea supplied drones, officials in Tehran said.",
+        "The china cabinet held a turkey dinner for Chad.",
+        "Stoltenberg met Stoltenberg's deputy; the website internet.org went down.",
+    )
+    fails = (
+        Example("The missiles came from North Korea and iran, he said.", flagged=("iran",)),
+        Example(
+            "Jens Stoltenberg spoke. Allies thanked Stoltenberg, and stoltenberg said he would stay.",
+            flagged=("stoltenberg",),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        view = _view(ctx)
+        names = proper_nouns()
+        counts = view.counts()
+        for tok in view.tokens:
+            if not tok.text.islower() or len(tok.text) < 3 or not view.judged(tok):
+                continue
+            canonical = names.get(tok.text)
+            source = "is a place name"
+            if canonical is None:
+                canonical = self._from_article(tok.text, counts.get(tok.text, Counter()))
+                source = "is capitalised elsewhere in this article"
+            if canonical is None:
+                continue
+            yield self.finding(
+                ctx,
+                tok.start,
+                tok.end,
+                f"“{tok.text}” {source}: write “{canonical}”.",
+                suggestion=canonical,
+            )
+
+    @staticmethod
+    def _from_article(lower: str, forms: Counter[str]) -> str | None:
+        title = lower[0].upper() + lower[1:]
+        if forms[title] < 2 or forms[title] <= forms[lower] or is_common_word(lower):
+            return None
+        return title
+
+
+@register
+class AcronymCasing(Rule):
+    code = "MT203"
+    name = "acronym-casing"
+    category = "casing"
+    severity = Severity.WARNING
+    summary = "An acronym is written in lowercase or title case (nato, Nato for NATO)."
+    why = (
+        "Lowercase acronyms read as typos; an acronym spelled two ways in one article looks careless "
+        "and MT produces both when it translates sentence by sentence."
+    )
+    fix = "Spell the acronym the same way throughout, in capitals unless your house style says otherwise."
+    passes = (
+        "NATO allies met. The EU and the UN joined NATO.",
+        "Nato allies met in Brussels; Nato said more aid would follow.",
+        "The WHO said who was infected; US troops told us.",
+    )
+    fails = (
+        Example("Member countries of nato met in Brussels.", flagged=("nato",)),
+        Example("NATO met on Monday, and Nato added that aid would follow.", flagged=("Nato",)),
+        Example(
+            "The Ecowas summit ended. ECOWAS leaders met and ecowas envoys left.",
+            flagged=("ecowas", "Ecowas"),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        view = _view(ctx)
+        known = acronyms()
+        caps_in_article = {tok.lower: tok.text for tok in view.tokens if tok.is_caps and view.judged(tok)}
+        for tok in view.tokens:
+            if tok.is_caps or not view.judged(tok):
+                continue
+            lower = tok.lower
+            canonical = known.get(lower)
+            in_article = caps_in_article.get(lower)
+            if tok.text.islower():
+                if canonical is None and (in_article is None or is_common_word(lower) or len(lower) < 3):
+                    continue
+                canonical = canonical or in_article
+            elif tok.is_title and len(tok.text) >= 2:
+                # Title case is house style for long acronyms (Nato, Unesco) unless the article
+                # also uses capitals; short ones (Eu, Imf) are always wrong.
+                if in_article is not None and not is_common_word(lower):
+                    canonical = in_article
+                elif canonical is None or len(lower) > 3:
+                    continue
+            else:
+                continue
+            elsewhere = " as elsewhere in this article" if in_article else ""
+            yield self.finding(
+                ctx,
+                tok.start,
+                tok.end,
+                f"The acronym “{tok.text}” should be written “{canonical}”{elsewhere}.",
+                suggestion=canonical,
+            )
+
+
+FUNCTION_WORDS = frozenset(
+    [
+        "and",
+        "or",
+        "but",
+        "nor",
+        "of",
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "by",
+        "from",
+        "into",
+        "onto",
+        "than",
+        "via",
+        "per",
+        "as",
+    ]
+)
+# After a comma a capitalised pronoun or determiner is a sentence run into the last one. Without a
+# comma (`of nato He reaffirmed`) the run-on sentence rule in MT5xx reports it.
+_COMMA_WORDS = frozenset(
+    ["he", "she", "it", "they", "we", "his", "her", "its", "their", "our", "this", "these", "those", "there"]
+)
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+@register
+class CapitalisedFunctionWord(Rule):
+    code = "MT204"
+    name = "capitalised-function-word"
+    category = "casing"
+    severity = Severity.WARNING
+    summary = "A function word (And, Of, The, A) or, after a comma, a pronoun is capitalised mid-sentence."
+    why = (
+        "MT carries capitals over from segment boundaries or title-cased sources (`North Korea And "
+        "iran`, `meeting, A forum`); in running text only names take a capital."
+    )
+    fix = "Write the word in lowercase, or end the sentence before it if a new one starts there."
+    passes = (
+        "The court in The Hague ruled on Bosnia and Herzegovina.",
+        "She read The Lord of the Rings and A Tale of Two Cities.",
+        "War And Peace Returns To The Stage",
+        "Shares of Class A stock rose, and vitamin A sales fell.",
+        "He said: The plan works.",
+    )
+    fails = (
+        Example("Weapons from North Korea And iran were used.", flagged=("And",)),
+        Example("The ambassadors met, A forum for consultation.", flagged=("A",)),
+        Example("The talks ended on Monday, He said.", flagged=("He",)),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        view = _view(ctx)
+        text = ctx.text
+        tokens = view.tokens
+        for i, tok in enumerate(tokens):
+            lower = tok.lower
+            if tok.initial or not tok.is_title or not view.judged(tok):
+                continue
+            if lower not in FUNCTION_WORDS and lower not in _COMMA_WORDS:
+                continue
+            prev = tokens[i - 1] if i > 0 and tokens[i - 1].sentence is tok.sentence else None
+            nxt = tokens[i + 1] if i + 1 < len(tokens) and tokens[i + 1].sentence is tok.sentence else None
+            if prev is None:
+                continue
+            gap = text[prev.end : tok.start]
+            after_comma = gap.strip() in (",", ";", ",”", ',"', ";”")
+            if not after_comma and gap.strip():
+                continue  # a quote, bracket, colon or dash before it: a capital may be right
+            next_lower = nxt is not None and nxt.text[0].islower()
+            if lower in _COMMA_WORDS and not after_comma:
+                continue
+            if not next_lower and (lower in _ARTICLES or prev.text[0].isupper() or after_comma):
+                continue  # The Hague, A Tale of Two Cities, Bank Of America: part of a name or title
+            if lower == "a" and not after_comma:
+                continue  # Class A shares, vitamin A
+            if not next_lower and lower in _COMMA_WORDS:
+                continue
+            where = "after a comma" if after_comma else "in mid-sentence"
+            yield self.finding(
+                ctx,
+                tok.start,
+                tok.end,
+                f"“{tok.text}” is capitalised {where}; only names take a capital here.",
+                suggestion=lower,
+            )

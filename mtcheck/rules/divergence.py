@@ -10,6 +10,7 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from mtcheck.document import AlignedPair, Document, Finding, Severity
 from mtcheck.rules.base import WORD, Example, Rule, RuleContext, register
@@ -263,8 +264,9 @@ class Addition(Rule):
     passes = (Example("NATO met. Allies agreed.", reference="NATO met. The allies agreed."),)
     fails = (
         Example(
-            "NATO met in Brussels on Wednesday.\n\nJens Stoltenberg, Secretary General of NATO (Photo: Europapress)"
-            "\n\nThe allies agreed to send more missiles.",
+            "NATO met in Brussels on Wednesday.\n\n"
+            "Jens Stoltenberg, Secretary General of NATO (Photo: Europapress)\n\n"
+            "The allies agreed to send more missiles.",
             reference="NATO met in Brussels on Wednesday.\n\nThe allies agreed to send more missiles.",
             flagged=("Jens Stoltenberg, Secretary General of NATO (Photo: Europapress)",),
         ),
@@ -338,7 +340,7 @@ class LowAdequacy(Rule):
         "at a garbled or mistranslated passage, even when the MT reads smoothly."
     )
     fix = "Compare the marked words with the re-translation (the suggestion) and the source."
-    options = {"max_chrf": 40.0, "min_words": 2}
+    options: ClassVar[dict[str, Any]] = {"max_chrf": 40.0, "min_words": 2}
     passes = (
         Example(
             "The allies reaffirmed their commitment to Ukraine.",

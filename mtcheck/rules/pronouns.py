@@ -254,6 +254,7 @@ class HeSaidAfterOrganisation(Rule):
                 continue
             yield self.finding(
                 ctx, sent.start + m.start(1), sent.start + m.end(1),
-                f"“He” follows a statement by “{subject}”, an organisation: the subject was probably dropped.",
+                f"“He” follows a statement by “{subject}”, an organisation: the subject was probably "
+                "dropped.",
                 suggestion="It",
             )  # fmt: skip

@@ -24,6 +24,10 @@ _PLAIN_BOUNDARY = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’»)]))\s+(?=[\"�
 def _segmenter():
     import pysbd
 
+    # pysbd builds ~550 distinct regular expressions from strings at call time; with re's default
+    # cache of 512 they evict each other and recompiling took 70% of segmentation time on a long
+    # article. A larger cache makes segmentation 3x faster.
+    re._MAXCACHE = max(getattr(re, "_MAXCACHE", 0), 4096)  # type: ignore[attr-defined]
     return pysbd.Segmenter(language="en", clean=False)
 
 

@@ -59,7 +59,9 @@ def _fail(message: str, code: int = EXIT_ERROR) -> None:
 
 
 # --- shared options -------------------------------------------------------------------------------
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json (more with later formats).")]
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="text, json, html, sarif, junit or github (workflow commands).")
+]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")]
 FailOnOpt = Annotated[
     str | None,
@@ -93,6 +95,10 @@ NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or wri
 DeviceOpt = Annotated[str | None, typer.Option("--device", help="auto, cpu, cuda, cuda:1, mps.")]
 ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="CPU threads for model work.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
+BaselineOpt = Annotated[
+    Path | None,
+    typer.Option("--baseline", help="Report only findings not in this baseline (`mtcheck baseline create`)."),
+]
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -105,17 +111,25 @@ def _config(config_path: Path | None, **flags: Any):
     return load_config(config_path).merged(**flags)
 
 
-def _emit(report: Any, fmt: str, output: Path | None) -> None:
+def _emit(report: Any, fmt: str, output: Path | None, **options: Any) -> None:
     from mtcheck.output import write_atomic
     from mtcheck.render import render
 
     color = output is None and sys.stdout.isatty()
-    content = render(report, fmt, color=color)
+    content = render(report, fmt, color=color, **options)
     if output is None:
         sys.stdout.write(content)
         sys.stdout.flush()
     else:
         write_atomic(output, content)
+
+
+def _with_baseline(report: Any, baseline_file: Path | None, config: Any) -> Any:
+    if baseline_file is None:
+        return report
+    from mtcheck import baseline
+
+    return baseline.apply(report, baseline.load(baseline_file), config)
 
 
 def _exit_for(report: Any) -> None:
@@ -149,6 +163,7 @@ def check(
     device: DeviceOpt = None,
     threads: ThreadsOpt = None,
     max_chars: Annotated[int | None, typer.Option("--max-chars", help="Refuse longer articles.")] = None,
+    baseline_file: BaselineOpt = None,
 ) -> None:
     """Check one MT article and report its garbled spans; exit 1 when the gate fails."""
     from mtcheck.pipeline import check_article
@@ -180,9 +195,145 @@ def check(
     if source is not None:
         article.source = read_text_file(str(source))
         article.src_lang = config.src_lang
-    report = check_article(article, config)
-    _emit(report, fmt, output)
+    report = _with_baseline(check_article(article, config), baseline_file, config)
+    paths = {} if path == "-" else {article.id: path}
+    _emit(report, fmt, output, fail_on=config.fail_on, paths=paths)
     _exit_for(report)
+
+
+def _progress_wanted(quiet: bool) -> bool:
+    import os
+
+    in_ci = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+    return not quiet and not in_ci and sys.stderr.isatty()
+
+
+@app.command()
+def batch(
+    path: Annotated[str, typer.Argument(help="A folder of articles, a .jsonl file or an RSS/Atom feed.")],
+    fmt: FormatOpt = "text",
+    output: OutputOpt = None,
+    report_dir: Annotated[
+        Path | None,
+        typer.Option("--report-dir", help="Write one HTML page per article and index.html here."),
+    ] = None,
+    fail_on: FailOnOpt = None,
+    min_score: MinScoreOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config_path: ConfigOpt = None,
+    input_format: Annotated[
+        str, typer.Option("--input-format", help="auto|text|markdown|html for folder articles.")
+    ] = "auto",
+    src_lang: SrcLangOpt = None,
+    mt_model: MtModelOpt = None,
+    engine: EngineOpt = None,
+    no_cache: NoCacheOpt = False,
+    no_fluency: NoFluencyOpt = False,
+    fluency_model: FluencyModelOpt = None,
+    device: DeviceOpt = None,
+    threads: ThreadsOpt = None,
+    max_chars: Annotated[int | None, typer.Option("--max-chars", help="Refuse longer articles.")] = None,
+    baseline_file: BaselineOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Check every article of a folder, JSONL file or feed; the gate applies to the whole batch.
+
+    Folders pair NAME.txt with NAME.ref.txt (re-translation) and NAME.src.LANG.txt (source) by name.
+    """
+    from mtcheck.batch import check_batch, read_input, write_report_dir
+
+    config = _config(
+        config_path,
+        fail_on=fail_on,
+        min_score=min_score,
+        select=_split(select),
+        ignore=_split(ignore),
+        src_lang=src_lang,
+        mt_model=mt_model,
+        engine=engine,
+        cache=False if no_cache else None,
+        fluency=False if no_fluency else None,
+        fluency_model=fluency_model,
+        device=device,
+        threads=threads,
+        max_chars=max_chars,
+    )
+    articles, errors = read_input(path, input_format, config)
+    if _progress_wanted(quiet):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(
+            TextColumn("checking"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("articles", total=len(articles))
+            report = check_batch(articles, errors, config, progress=lambda n: bar.advance(task, n))
+    else:
+        report = check_batch(articles, errors, config)
+    report = _with_baseline(report, baseline_file, config)
+    if report_dir is not None:
+        write_report_dir(report, report_dir)
+    # Annotations (sarif, github, junit) point at the files of a folder batch, not just their names.
+    paths = {a.id: str(Path(path) / a.id) for a in articles} if Path(path).is_dir() else {}
+    _emit(report, fmt, output, fail_on=config.fail_on, paths=paths)
+    _exit_for(report)
+
+
+baseline_app = typer.Typer(help="Accept today's findings and report only new ones from then on.")
+app.add_typer(baseline_app, name="baseline")
+
+
+@baseline_app.command("create")
+def baseline_create(
+    path: Annotated[str, typer.Argument(help="An article, a folder, a .jsonl file or an RSS/Atom feed.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The baseline file to write.")],
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config_path: ConfigOpt = None,
+    input_format: Annotated[str, typer.Option("--input-format", help="auto|text|markdown|html.")] = "auto",
+    reference: Annotated[
+        Path | None, typer.Option("--reference", "-r", help="A re-translation (single article only).")
+    ] = None,
+    src_lang: SrcLangOpt = None,
+    no_fluency: NoFluencyOpt = False,
+    fluency_model: FluencyModelOpt = None,
+    device: DeviceOpt = None,
+    threads: ThreadsOpt = None,
+) -> None:
+    """Write fingerprints of the current findings; `--baseline FILE` then hides them."""
+    from mtcheck import baseline
+    from mtcheck.batch import check_batch, read_input
+    from mtcheck.output import write_atomic
+    from mtcheck.readers import read_text_file
+
+    config = _config(
+        config_path,
+        select=_split(select),
+        ignore=_split(ignore),
+        src_lang=src_lang,
+        fluency=False if no_fluency else None,
+        fluency_model=fluency_model,
+        device=device,
+        threads=threads,
+    )
+    articles, errors = read_input(path, input_format, config)
+    if reference is not None:
+        if len(articles) != 1:
+            _fail("--reference needs a single article")
+        articles[0].reference = read_text_file(str(reference))
+    report = check_batch(articles, errors, config)
+    write_atomic(output, baseline.dumps(baseline.create(report)))
+    total = sum(len(d.findings) for d in report.documents)
+    count = len(report.documents)
+    typer.echo(f"mtcheck: baseline of {total} finding(s) in {count} article(s) written to {output}")
+    for err in report.errors:
+        typer.echo(f"mtcheck: {err.id}: not checked: {err.reason}", err=True)
 
 
 @app.command("rules")

@@ -14,6 +14,10 @@ from mtcheck.errors import ConfigError
 FORMATS: dict[str, str] = {
     "text": "mtcheck.render.text",
     "json": "mtcheck.render.json",
+    "html": "mtcheck.render.html",
+    "sarif": "mtcheck.render.sarif",
+    "junit": "mtcheck.render.junit",
+    "github": "mtcheck.render.github",
 }
 
 

@@ -1,0 +1,76 @@
+"""Batch runs: read a folder, JSONL file or feed, check every article with models loaded once,
+and write one HTML page per article plus an index.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from mtcheck.config import Config
+from mtcheck.document import Report
+from mtcheck.errors import OutputError
+from mtcheck.pipeline import Checker, Progress
+from mtcheck.readers import Article
+from mtcheck.readers.feeds import read_batch
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_MAX_NAME = 80
+# Names Windows refuses, whatever the extension; pages may be copied there.
+_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+)
+
+
+def read_input(path: str, input_format: str = "auto", config: Config | None = None) -> tuple[list, list]:
+    return read_batch(path, input_format, config.src_lang if config else None)
+
+
+def check_batch(
+    articles: list[Article], errors: list, config: Config, progress: Progress | None = None
+) -> Report:
+    return Checker(config).run(articles, errors=errors, progress=progress)
+
+
+def safe_names(
+    ids: Iterable[str], suffix: str = ".html", reserved: Iterable[str] = ("index",)
+) -> dict[str, str]:
+    """A file name for each id: only [A-Za-z0-9._-], no leading dot, unique ignoring case.
+
+    Ids come from feeds and JSONL files, so they are untrusted: ``../../etc/passwd`` becomes
+    ``etc_passwd.html`` inside the report folder, and two ids never share (or overwrite) a page.
+    """
+    taken = {r.lower() for r in reserved}
+    out: dict[str, str] = {}
+    for doc_id in ids:
+        if doc_id in out:
+            continue
+        ascii_id = unicodedata.normalize("NFKD", doc_id).encode("ascii", "ignore").decode("ascii")
+        stem = _UNSAFE.sub("_", ascii_id).strip("._-")[:_MAX_NAME].rstrip("._-") or "article"
+        if stem.lower() in _RESERVED:
+            stem = f"{stem}_"
+        name, n = stem, 2
+        while name.lower() in taken:
+            name, n = f"{stem}-{n}", n + 1
+        taken.add(name.lower())
+        out[doc_id] = name + suffix
+    return out
+
+
+def write_report_dir(report: Report, folder: Path) -> dict[str, str]:
+    """One page per article and index.html; returns the page name of each article id."""
+    from mtcheck.output import write_atomic
+    from mtcheck.render.html import render_documents, render_index
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot create the report folder ({exc.strerror or exc})") from None
+    pages = safe_names(d.document.id for d in report.documents)
+    for doc in report.documents:
+        page = render_documents(report, [doc], index_href="index.html")
+        write_atomic(folder / pages[doc.document.id], page)
+    write_atomic(folder / "index.html", render_index(report, pages))
+    return pages

@@ -1,0 +1,225 @@
+"""Batch inputs: a folder of articles, a JSONL file (the DESIGN.md contract) or an RSS/Atom feed.
+
+Each reader returns the articles it could read and an ``InputError`` for each one it could not,
+so one bad article never stops a batch.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+from mtcheck.document import InputError
+from mtcheck.errors import InputFileError, MtcheckError
+from mtcheck.readers import Article, article_from_text, detect_format, read_bytes
+from mtcheck.readers.decode import decode_bytes
+
+Batch = tuple[list[Article], list[InputError]]
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xhtml"})
+FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
+_ROLE = re.compile(r"^(?P<name>.+)\.(?P<role>ref|src)(?:\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?))?$")
+_LANG_TAG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
+_JSONL_KEYS = {"id", "mt", "reference", "source", "src_lang"}
+
+
+def kind_of(path: str) -> str:
+    """folder | jsonl | feed | article, from the path and, for .xml-like files, the content."""
+    p = Path(path)
+    if p.is_dir():
+        return "folder"
+    suffix = p.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if suffix in FEED_SUFFIXES:
+        return "feed"
+    if suffix in ARTICLE_SUFFIXES or path == "-":
+        return "article"
+    head = read_bytes(path)[:512].lstrip().lower()
+    if head.startswith(b"<?xml") or head.startswith((b"<rss", b"<feed", b"<rdf")):
+        return "feed"
+    return "jsonl" if head.startswith(b"{") else "article"
+
+
+def read_batch(path: str, fmt: str = "auto", src_lang: str | None = None) -> Batch:
+    kind = kind_of(path)
+    if kind == "folder":
+        return read_folder(Path(path), fmt, src_lang)
+    if kind == "jsonl":
+        return read_jsonl(path)
+    if kind == "feed":
+        return read_feed(path)
+    from mtcheck.readers import read_article
+
+    return [read_article(path, fmt)], []
+
+
+# --- folders -------------------------------------------------------------------------------------
+def _key(relative: Path) -> tuple[str, str | None, str | None]:
+    """(match key, role, language) of a file: ``a/nato.ref.txt`` -> ('a/nato', 'ref', None)."""
+    stem = relative.name[: -len(relative.suffix)] if relative.suffix else relative.name
+    match = _ROLE.match(stem)
+    if match:
+        return str(relative.parent / match["name"]), match["role"], match["lang"]
+    return str(relative.parent / stem), None, None
+
+
+def _mt_keys(relative: Path) -> list[str]:
+    """Names an MT file answers to: ``nato.en.txt`` matches ``nato.en.ref.*`` and ``nato.ref.*``."""
+    key, _, _ = _key(relative)
+    keys = [key]
+    base, dot, last = key.rpartition(".")
+    if dot and _LANG_TAG.match(last):
+        keys.append(base)
+    return keys
+
+
+def read_folder(folder: Path, fmt: str = "auto", src_lang: str | None = None) -> Batch:
+    files = sorted(
+        p.relative_to(folder)
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in ARTICLE_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+    companions: dict[tuple[str, str], tuple[Path, str | None]] = {}
+    mt_files: list[Path] = []
+    for rel in files:
+        key, role, lang = _key(rel)
+        if role is None:
+            mt_files.append(rel)
+        else:
+            companions[(key, role)] = (rel, lang)
+    articles: list[Article] = []
+    errors: list[InputError] = []
+    used: set[tuple[str, str]] = set()
+    for rel in mt_files:
+        doc_id = rel.as_posix()
+        try:
+            text = decode_bytes(read_bytes(str(folder / rel)), doc_id)
+            article = article_from_text(text, doc_id, detect_format(str(rel), text, fmt))
+            for role in ("ref", "src"):
+                found = next(((k, role) for k in _mt_keys(rel) if (k, role) in companions), None)
+                if found is None:
+                    continue
+                used.add(found)
+                path, lang = companions[found]
+                companion = decode_bytes(read_bytes(str(folder / path)), path.as_posix())
+                if role == "ref":
+                    article.reference = companion
+                else:
+                    article.source = companion
+                    article.src_lang = lang or src_lang
+        except MtcheckError as exc:
+            errors.append(InputError(doc_id, str(exc)))
+            continue
+        articles.append(article)
+    for key, (rel, _) in sorted(companions.items(), key=lambda kv: str(kv[1][0])):
+        if key not in used:
+            what = "re-translation" if key[1] == "ref" else "source"
+            errors.append(InputError(rel.as_posix(), f"{what} with no MT article named like it"))
+    if not articles and not errors:
+        raise InputFileError(f"{folder}: no articles ({', '.join(sorted(ARTICLE_SUFFIXES))}) in this folder")
+    return articles, errors
+
+
+# --- JSONL ----------------------------------------------------------------------------------------
+def _jsonl_article(raw: str, seen: dict[str, int], line: int) -> Article:
+    try:
+        item = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(item, dict):
+        raise ValueError(f"expected a JSON object, got {type(item).__name__}")
+    # Other keys (url, title, ...) are allowed: producers may carry their own metadata.
+    for key in _JSONL_KEYS:
+        if item.get(key) is not None and not isinstance(item[key], str):
+            raise ValueError(f"{key!r} must be a string")
+    doc_id = item.get("id")
+    if not doc_id or not doc_id.strip():
+        raise ValueError("missing 'id'")
+    if doc_id in seen:
+        raise ValueError(f"duplicate id {doc_id!r} (first on line {seen[doc_id]})")
+    mt = item.get("mt")
+    if not mt or not mt.strip():
+        raise ValueError("missing or empty 'mt' text")
+    seen[doc_id] = line
+    text = mt.replace("\r\n", "\n").replace("\r", "\n")
+    article = article_from_text(text, doc_id, "text")
+    if item.get("reference") is not None:
+        article.reference = item["reference"].replace("\r\n", "\n").replace("\r", "\n")
+    article.source = item.get("source")
+    article.src_lang = item.get("src_lang")
+    return article
+
+
+def read_jsonl(path: str) -> Batch:
+    text = decode_bytes(read_bytes(path), path)
+    articles: list[Article] = []
+    errors: list[InputError] = []
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            articles.append(_jsonl_article(raw, seen, number))
+        except ValueError as exc:
+            doc_id = _guess_id(raw) or f"{Path(path).name}:{number}"
+            errors.append(InputError(doc_id, str(exc), line=number))
+    if not articles and not errors:
+        raise InputFileError(f"{path}: no articles (one JSON object per line expected)")
+    return articles, errors
+
+
+def _guess_id(raw: str) -> str | None:
+    """The id of a bad line, when it has a readable one, so the error names the article."""
+    try:
+        item = json.loads(raw)
+    except json.JSONDecodeError:
+        return None
+    value = item.get("id") if isinstance(item, dict) else None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+# --- RSS / Atom -----------------------------------------------------------------------------------
+def read_feed(path: str) -> Batch:
+    import feedparser
+
+    data = read_bytes(path)
+    # A stream, never a string: feedparser treats strings as URLs to fetch, and we never fetch.
+    parsed = feedparser.parse(io.BytesIO(data))
+    if not parsed.entries:
+        problem = f" ({parsed.bozo_exception})" if parsed.get("bozo") else ""
+        raise InputFileError(f"{path}: no entries in this RSS/Atom feed{problem}")
+    articles: list[Article] = []
+    errors: list[InputError] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(parsed.entries, start=1):
+        doc_id = entry.get("id") or entry.get("link") or entry.get("title") or f"entry-{number}"
+        if doc_id in seen:
+            doc_id = f"{doc_id}#{number}"
+        seen.add(doc_id)
+        content = entry.get("content") or []
+        body = content[0] if content else entry.get("summary_detail")
+        value = (body or {}).get("value", "") if body is not None else ""
+        kind = (body or {}).get("type", "text/plain") if body is not None else "text/plain"
+        title = (entry.get("title") or "").strip()
+        try:
+            if "html" in kind:
+                from html import escape
+
+                markup = (f"<h1>{escape(title)}</h1>" if title else "") + value
+                article = article_from_text(markup, doc_id, "html")
+            else:
+                article = article_from_text(
+                    "\n\n".join(p for p in (title, value.strip()) if p), doc_id, "text"
+                )
+            if not article.text.strip():
+                raise InputFileError("the entry has no text")
+        except MtcheckError as exc:
+            errors.append(InputError(doc_id, str(exc), line=number))
+            continue
+        articles.append(article)
+    return articles, errors

@@ -93,7 +93,7 @@ _OBSOLETE_COMMON = frozenset(
 )
 # Parts of names whose lowercase spelling is an ordinary word or phrase part in English news
 # (``french fries``, ``de novo``) though Webster's lacks them.
-_NOT_NAMES = frozenset({"french", "novo", "noire"})
+_NOT_NAMES = frozenset({"french", "novo", "noire", "heard"})
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 # Minimum population of a GeoNames city to count: big enough that the name is well known and

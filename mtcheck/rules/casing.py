@@ -111,6 +111,12 @@ class CasingView:
             i -= 1
         return i < sent.start or text[i] in "“\"‘'«„(（[{:—–-•\n/|"
 
+    def dateline(self, tok: Token) -> bool:
+        """An all-caps word opening its paragraph, before a dash, comma or bracket: BRUSSELS —."""
+        para = self.ctx.doc.paragraphs[tok.sentence.paragraph]
+        rest = self.ctx.text[tok.end : tok.end + 3].lstrip(" ")
+        return tok.start - para.start < 3 and bool(rest) and rest[0] in ",(—–-"
+
     def judged(self, tok: Token) -> bool:
         return tok.sentence.index not in self.headline
 
@@ -283,16 +289,26 @@ class AcronymCasing(Rule):
     fails = (
         Example("Member countries of nato met in Brussels.", flagged=("nato",)),
         Example("NATO met on Monday, and Nato added that aid would follow.", flagged=("Nato",)),
+        Example("ECOWAS leaders met. The ECOWAS summit ended and ecowas envoys left.", flagged=("ecowas",)),
         Example(
-            "The Ecowas summit ended. ECOWAS leaders met and ecowas envoys left.",
-            flagged=("ecowas", "Ecowas"),
+            "ECOWAS leaders met. The ECOWAS summit ended, and the Ecowas envoys left.", flagged=("Ecowas",)
         ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         view = _view(ctx)
         known = acronyms()
-        caps_in_article = {tok.lower: tok.text for tok in view.tokens if tok.is_caps and view.judged(tok)}
+        counts: dict[str, Counter[str]] = {}
+        for tok in view.tokens:
+            if view.judged(tok) and not view.dateline(tok):
+                counts.setdefault(tok.lower, Counter())[tok.text] += 1
+        places = proper_nouns()
+        # Capitals in running text; a dateline (BRUSSELS —, PARIS (Reuters)) or a place name is no acronym.
+        caps_in_article = {
+            tok.lower: tok.text
+            for tok in view.tokens
+            if tok.is_caps and view.judged(tok) and tok.lower not in places and not view.dateline(tok)
+        }
         for tok in view.tokens:
             if tok.is_caps or not view.judged(tok):
                 continue
@@ -300,13 +316,15 @@ class AcronymCasing(Rule):
             canonical = known.get(lower)
             in_article = caps_in_article.get(lower)
             if tok.text.islower():
-                if canonical is None and (in_article is None or is_common_word(lower) or len(lower) < 3):
+                if canonical is None and not self._dominant(in_article, counts.get(lower), lower):
                     continue
                 canonical = canonical or in_article
             elif tok.is_title and len(tok.text) >= 2:
                 # Title case is house style for long acronyms (Nato, Unesco) unless the article
                 # also uses capitals; short ones (Eu, Imf) are always wrong.
-                if in_article is not None and not is_common_word(lower):
+                if canonical is not None and in_article is not None:
+                    pass  # a known acronym spelled in capitals elsewhere in the article
+                elif self._dominant(in_article, counts.get(lower), lower):
                     canonical = in_article
                 elif canonical is None or len(lower) > 3:
                     continue
@@ -320,6 +338,14 @@ class AcronymCasing(Rule):
                 f"The acronym “{tok.text}” should be written “{canonical}”{elsewhere}.",
                 suggestion=canonical,
             )
+
+    @staticmethod
+    def _dominant(caps: str | None, forms: Counter[str] | None, lower: str) -> bool:
+        """An acronym the article itself spells in capitals, more often than any other way."""
+        if caps is None or forms is None or len(lower) < 3 or is_common_word(lower):
+            return False
+        others = sum(n for form, n in forms.items() if form != caps)
+        return forms[caps] >= 2 and forms[caps] > others
 
 
 FUNCTION_WORDS = frozenset(

@@ -118,10 +118,14 @@ def analyse_quotes(ctx: RuleContext) -> QuoteAnalysis:
         stack: list[QuoteMark] = list(carried)
         carried_ids = {id(m) for m in carried}
         carried = []
-        weak_after: list[QuoteMark] = []
-        for mark in marks:
+        for i, mark in enumerate(marks):
             if mark.weak:
-                weak_after.append(mark)
+                # A weak mark (the ″ of 2024″) closes an open quote only when no later mark will.
+                following = next((m for m in marks[i + 1 :] if not m.weak), None)
+                if stack and (following is None or following.role == OPEN):
+                    mark.role = CLOSE
+                    mark.weak = False
+                    stack.pop()
                 continue
             role = mark.role
             if role == EITHER:
@@ -133,12 +137,6 @@ def analyse_quotes(ctx: RuleContext) -> QuoteAnalysis:
                 stack.pop()
             else:
                 unopened.append(mark)
-        # A weak mark (2024″) closes a quote that nothing else closes.
-        for weak in weak_after:
-            if stack and weak.start > stack[-1].start:
-                weak.role = CLOSE
-                weak.weak = False
-                stack.pop()
         # Quotes opened in an earlier paragraph and not closed in this one are unclosed there.
         leftover = [m for m in stack if id(m) not in carried_ids]
         unclosed.extend(m for m in stack if id(m) in carried_ids)

@@ -211,6 +211,7 @@ class SentenceFluency:
     mean_surprisal: float  # nats per token
     tokens: list[TokenSurprisal] = field(default_factory=list)
     slor: float | None = None
+    reference_score: float | None = None  # the aligned re-translation's fluency, scored the same way
 
 
 @dataclass

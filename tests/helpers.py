@@ -22,6 +22,11 @@ def context(mt: str, reference: str | None = None, src_lang: str | None = None, 
 def run_rule(code: str, mt: str, reference: str | None = None, src_lang: str | None = None) -> list[Finding]:
     rule = REGISTRY[code]()
     ctx = context(mt, reference, src_lang)
+    if "fluency" in rule.needs:
+        # Fluency rules' examples carry per-word LM evidence instead of a model (see rules/fluency.py).
+        from mtcheck.rules.fluency import example_fluency
+
+        ctx.fluency = example_fluency(rule, ctx)
     if not rule.applies(ctx):
         return []
     return list(rule.check(ctx))

@@ -91,7 +91,30 @@ class Checker:
             item.alignment = align_documents(item.doc, item.reference.document)
 
     def score_fluency(self, items: Sequence[Prepared]) -> None:
-        """Per-sentence fluency from the causal LM, one batched pass over all articles."""
+        """Per-sentence fluency from the causal LM, one batched pass over all articles.
+
+        Re-translation sentences go through the same pass, so that each MT sentence can be compared
+        with its aligned counterpart.
+        """
+        if not self.config.fluency or not items:
+            return
+        from mtcheck.fluency import score_document
+
+        if self._scorer is None:
+            from mtcheck.backends.causal_lm import CausalLMScorer
+
+            self._scorer = CausalLMScorer.load(
+                self.config.fluency_model, self.config.device, self.config.threads, self.config.batch_size
+            )
+            self.lm_name = self._scorer.name
+        docs = [d for item in items for d in (item.doc, item.reference.document if item.reference else None)]
+        texts = [s.text for d in docs if d is not None for s in d.sentences]
+        scored = iter(self._scorer.surprisals(texts))
+        for item in items:
+            mt = [next(scored) for _ in item.doc.sentences]
+            ref_doc = item.reference.document if item.reference else None
+            ref = [next(scored) for _ in ref_doc.sentences] if ref_doc is not None else None
+            item.fluency = score_document(item.doc, mt, self.lm_name or "", ref_doc, ref, item.alignment)
 
     def judge(self, item: Prepared) -> DocumentReport:
         from mtcheck.engine import run_rules

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from mtcheck import __version__
+from mtcheck.backends.base import Translator
 from mtcheck.config import Config
 from mtcheck.document import (
     AlignedPair,
@@ -20,7 +21,7 @@ from mtcheck.document import (
     Reference,
     Report,
 )
-from mtcheck.errors import InputFileError, MtcheckError
+from mtcheck.errors import ConfigError, InputFileError, MtcheckError
 from mtcheck.readers import Article
 from mtcheck.segment import segment
 
@@ -68,6 +69,7 @@ class Checker:
         self.config = config
         self.rules = select_rules(config.select, config.ignore, config.severity)
         self._translator = None
+        self._translators: dict | None = None
         self._scorer = None
         self.translator_name: str | None = None
         self.lm_name: str | None = None
@@ -75,11 +77,37 @@ class Checker:
     # --- stages -------------------------------------------------------------------------------
     def attach_references(self, items: Sequence[Prepared]) -> None:
         """Segment supplied re-translations; re-translate sources where only a source is given."""
+        by_lang: dict[str, list[Prepared]] = {}
         for item in items:
             if item.article.reference is not None:
                 ref_doc = segment(item.article.reference, f"{item.article.id}:reference")
                 item.reference = Reference("file", item.article.id, ref_doc)
                 self.translator_name = self.translator_name or "file"
+            elif item.article.source is not None and item.article.source.strip():
+                lang = item.article.src_lang or self.config.src_lang
+                if not lang:
+                    raise ConfigError(f"{item.article.id}: a source text needs --src-lang (e.g. es)")
+                by_lang.setdefault(lang, []).append(item)
+        for lang, group in by_lang.items():
+            from mtcheck.backends.retranslate import retranslate_many
+
+            translator = self.translator(lang)
+            # One call per language for the whole batch: the engine batches and caches across articles.
+            texts = retranslate_many(translator, [item.article.source or "" for item in group], lang)
+            for item, text in zip(group, texts, strict=True):
+                ref_doc = segment(text, f"{item.article.id}:reference")
+                item.reference = Reference(translator.origin, translator.name, ref_doc)
+            self.translator_name = translator.name
+
+    def translator(self, src_lang: str) -> Translator:
+        """The re-translation engine for a source language, built once per Checker and reused."""
+        if self._translators is None:
+            self._translators = {}
+        if src_lang not in self._translators:
+            from mtcheck.backends.retranslate import make_translator
+
+            self._translators[src_lang] = make_translator(self.config, src_lang)
+        return self._translators[src_lang]
 
     def align(self, items: Sequence[Prepared]) -> None:
         """Align MT sentences with re-translation sentences and score adequacy per pair."""
@@ -136,7 +164,7 @@ class Checker:
         if item.reference is not None:
             from mtcheck.adequacy import document_adequacy
 
-            adequacy = document_adequacy(item.doc, item.reference.document)
+            adequacy = document_adequacy(item.doc, item.reference.document, item.alignment)
         return DocumentReport(
             document=item.doc,
             findings=findings,

@@ -130,14 +130,15 @@ class CasingView:
 
 
 def _is_headline(sent: Sentence, words: list[str]) -> bool:
-    """A title-case or all-caps line: most content words capitalised, or no final punctuation and many."""
+    """An all-caps line, or a title-case line without final punctuation (headlines, captions)."""
     content = [w for w in words if len(w) >= 4]
-    if len(content) < 2:
-        return not sent.text.rstrip('"”’)»').endswith(tuple(_SENTENCE_PUNCT)) and bool(words)
-    capital = sum(w[0].isupper() for w in content)
-    if all(w.isupper() for w in content):
+    if content and all(w.isupper() for w in content) and len(content) >= 2:
         return True
-    return capital / len(content) >= 0.7
+    if sent.text.rstrip('"”’)»').endswith(tuple(_SENTENCE_PUNCT)) or not words:
+        return False
+    if len(content) < 2:
+        return True
+    return sum(w[0].isupper() for w in content) / len(content) >= 0.6
 
 
 def _view(ctx: RuleContext) -> CasingView:
@@ -201,9 +202,11 @@ class LowercaseSentenceStart(Rule):
             return True  # e-mail, e.coli, a domain, …and then
         if sent.text.startswith("(") and sent.text.rstrip().endswith(")"):
             return True  # (with reporting by Reuters): a credit line, reported by the leak rules
-        nxt = _LETTERS.search(text, tok.end, sent.end)
-        if tok.text in _PARTICLES and nxt is not None and nxt.group()[0].isupper():
-            return True  # de Gaulle, van der Leyen
+        if tok.text in _PARTICLES:
+            rest = [m.group() for m in _LETTERS.finditer(text, tok.end, sent.end)]
+            name = next((w for w in rest if w not in _PARTICLES), "")
+            if name[:1].isupper():
+                return True  # de Gaulle, van der Leyen
         prev = ctx.doc.sentences[sent.index - 1] if sent.index > 0 else None
         if prev is None or prev.paragraph != sent.paragraph:
             return False

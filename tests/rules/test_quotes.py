@@ -29,9 +29,7 @@ def test_nato_prime_after_2024_is_lookalike_and_glued() -> None:
     lookalike = run_rule("MT102", NATO)
     assert [(f.start, f.end, f.suggestion) for f in lookalike] == [(prime, prime + 1, "”")]
     glued = run_rule("MT103", NATO)
-    assert [(f.start, f.end, f.text, f.suggestion) for f in glued] == [
-        (prime, prime + 5, "″Nato", "” Nato")
-    ]
+    assert [(f.start, f.end, f.text, f.suggestion) for f in glued] == [(prime, prime + 5, "″Nato", "” Nato")]
 
 
 def test_nato_sentence_punctuation_before_quote_is_left_to_missing_space_rule() -> None:

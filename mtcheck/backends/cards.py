@@ -75,7 +75,7 @@ def resolve(src_lang: str | None, mt_model: str | None = None, folder: Path = CA
     fallback = next((c for c in known if c.extra.get("fallback")), None)
     if fallback is None:
         raise ModelError(f"no translation model card covers {src_lang!r}; pass --mt-model ID|PATH")
-    src, tgt = _codes_for(fallback, lang)
+    src, tgt = _codes_for(fallback, src_lang)
     return TranslationModel(fallback.hub_id or fallback.id, fallback.revision, fallback, src, tgt)
 
 

@@ -34,6 +34,13 @@ class Config:
     beam_size: int = 4
     max_length: int = 256
     max_chars: int = 2_000_000
+    # Batches on a Ray cluster (mtcheck[ray]): None runs here; "local", "auto" or "ray://HOST:PORT".
+    ray: str | None = None
+    ray_workers: int | None = None  # model actors; None: as many as the cluster's CPUs (GPUs) allow
+    ray_shard_size: int = 16  # articles per Ray task
+    ray_cpus: float = 1.0  # CPUs per model actor or rule task
+    ray_gpus: float = 0.0  # GPUs per model actor
+    ray_retries: int = 2  # further tries for a shard whose worker died
     source: Path | None = None  # where the file settings came from
 
     def merged(self, **flags: Any) -> Config:
@@ -55,6 +62,10 @@ class Config:
             raise ConfigError(f"engine must be transformers or apertium, not {self.engine!r}")
         if self.batch_size < 1 or self.beam_size < 1 or self.max_length < 1 or self.max_chars < 1:
             raise ConfigError("batch-size, beam-size, max-length and max-chars must be positive")
+        # Checks the settings only: mtcheck.distributed never imports ray at module level.
+        from mtcheck.distributed import validate_settings
+
+        validate_settings(self)
         # Imported here: validating codes needs the rule registry, which --help never loads.
         from mtcheck.engine import select_rules
 

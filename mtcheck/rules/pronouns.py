@@ -138,6 +138,10 @@ def _organisation_in(text: str) -> bool:
     return bool(_ACRONYM.search(text)) or bool(_words(text) & ORG_NOUNS)
 
 
+def _clip(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _replacement(pronoun: str, ref_words: set[str]) -> str:
     """The pronoun the re-translation implies: `it`/`its` for a singular body, `they` for members."""
     plural = bool(ref_words & {"they", "their", "them"}) and not ref_words & {"it", "its"}
@@ -204,7 +208,8 @@ class PronounForOrganisation(Rule):
                 suggestion = _replacement(m.group(), ref_words)
                 yield self.finding(
                     ctx, sent.start + m.start(), sent.start + m.end(),
-                    f"“{m.group()}” stands for an organisation here; the re-translation reads “{ref_text}”",
+                    f"“{m.group()}” stands for an organisation here; the re-translation reads "
+                    f"“{_clip(ref_text)}”",
                     suggestion=suggestion, evidence=ref_text,
                 )  # fmt: skip
 

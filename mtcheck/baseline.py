@@ -67,11 +67,15 @@ def load(path: str | Path) -> dict[str, Counter[str]]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: no such baseline file (create one with `mtcheck baseline create`)"
-        ) from None
+        hint = "create one with `mtcheck baseline create`"
+        raise ConfigError(f"{path}: no such baseline file ({hint})") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputFileError(f"{path}: not a readable baseline ({exc})") from None
+    return load_dict(data, str(path))
+
+
+def load_dict(data: object, path: str = "baseline") -> dict[str, Counter[str]]:
+    """Fingerprint counts per article from a parsed baseline file."""
     if (
         not isinstance(data, dict)
         or data.get("schema") != SCHEMA

@@ -15,6 +15,8 @@ from mtcheck.document import DocumentReport, InputError, Report
 from mtcheck.pipeline import signature
 from mtcheck.readers import Article
 
+FILE = "file"  # the origin of a re-translation supplied with the article
+
 
 @dataclass
 class Shard:
@@ -41,7 +43,9 @@ class ShardResult:
 
     documents: list[DocumentReport]
     errors: list[InputError]
-    translator_name: str | None = None
+    # Per document: FILE (a supplied re-translation), a source language (re-translated), or None.
+    origins: list[str | None] = field(default_factory=list)
+    translator_names: dict[str, str] = field(default_factory=dict)  # source language -> engine name
     lm_name: str | None = None
     version: str = ""
     worker: str = ""  # node and pid, for the run's statistics
@@ -65,17 +69,34 @@ def assemble(
     """One Report from shard results keyed by their first article, as ``Checker.run`` builds it."""
     documents: list[DocumentReport] = []
     failed = list(errors)
-    translator_name = lm_name = None
+    origins: list[str | None] = []
+    names: dict[str, str] = {}
+    lm_name = None
     for _, result in sorted(results, key=lambda pair: pair[0]):
         documents.extend(result.documents)
         failed.extend(result.errors)
-        # Checker keeps the first name it meets; shards in input order meet them in the same order.
-        translator_name = translator_name or result.translator_name
+        origins.extend(result.origins)
+        names.update(result.translator_names)
         lm_name = lm_name or result.lm_name
-    overall = "fail" if any(r.verdict == "fail" for r in documents) or (failed and not documents) else "pass"
     return Report(
-        signature=signature(config, translator_name, lm_name),
+        signature=signature(config, translator_name(origins, names), lm_name),
         documents=documents,
-        verdict=overall,
+        verdict=_verdict(documents, failed),
         errors=failed,
     )
+
+
+def translator_name(origins: Sequence[str | None], names: dict[str, str]) -> str | None:
+    """The name a local ``Checker.run`` of the whole batch would sign with.
+
+    It names "file" when a re-translation was supplied, but the engine of the language it met last
+    (languages ordered by first appearance) when it re-translated anything.
+    """
+    langs = [o for o in dict.fromkeys(origins) if o is not None and o != FILE]
+    if langs:
+        return names[langs[-1]]
+    return FILE if FILE in origins else None
+
+
+def _verdict(documents: Sequence[DocumentReport], failed: Sequence[InputError]) -> str:
+    return "fail" if any(r.verdict == "fail" for r in documents) or (failed and not documents) else "pass"

@@ -14,8 +14,10 @@ from collections.abc import Sequence
 
 from mtcheck import __version__
 from mtcheck.config import Config
-from mtcheck.distributed.shards import ShardResult
-from mtcheck.pipeline import Checker
+from mtcheck.distributed.shards import FILE, ShardResult
+from mtcheck.document import DocumentReport, InputError
+from mtcheck.errors import MtcheckError
+from mtcheck.pipeline import Checker, prepare
 from mtcheck.readers import Article
 
 # Test-only fault hook: "PATH:N" makes the worker that first claims PATH (created exclusively, so
@@ -28,15 +30,55 @@ def check_shard(checker: Checker, articles: Sequence[Article]) -> ShardResult:
     """Run the stages on a shard; input problems become errors, as in a local batch."""
     started = time.perf_counter()
     report = checker.run(list(articles))
+    origins = reference_origins(checker.config, articles, report.documents, report.errors)
+    langs = {lang for origin in origins if origin and origin != FILE for lang in [origin]}
     return ShardResult(
         documents=report.documents,
         errors=report.errors,
-        translator_name=checker.translator_name,
-        lm_name=checker.lm_name,
+        origins=origins,
+        translator_names={lang: checker.translator(lang).name for lang in sorted(langs)},
+        # A long-lived Checker keeps the name after its first shard: report it only when this shard
+        # scored something, as a local run names the model only when it scored something.
+        lm_name=checker.lm_name if report.documents else None,
         version=__version__,
         worker=f"{socket.gethostname()}:{os.getpid()}",
         timings={"check_s": time.perf_counter() - started},
     )
+
+
+def reference_origins(
+    config: Config,
+    articles: Sequence[Article],
+    documents: Sequence[DocumentReport],
+    errors: Sequence[InputError],
+) -> list[str | None]:
+    """For each document: FILE for a supplied re-translation, the source language for one made
+    here, None for none; what the driver needs to name the translator as a local run does.
+
+    Documents and errors both keep article order, so one walk pairs each article with its outcome;
+    only an article whose id repeats next to a failed one needs ``prepare`` to tell which it was.
+    """
+    out: list[str | None] = []
+    d = e = 0
+    for article in articles:
+        is_doc = d < len(documents) and documents[d].document.id == article.id
+        is_err = e < len(errors) and errors[e].id == article.id
+        if is_doc and is_err:
+            try:
+                prepare(article, config)
+            except MtcheckError:
+                is_doc = False
+        if not is_doc:
+            e += is_err
+            continue
+        d += 1
+        if article.reference is not None:
+            out.append(FILE)
+        elif article.source is not None and article.source.strip():
+            out.append(article.src_lang or config.src_lang)
+        else:
+            out.append(None)
+    return out
 
 
 def check_rules_only(config: Config, articles: Sequence[Article]) -> ShardResult:

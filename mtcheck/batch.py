@@ -31,6 +31,11 @@ def read_input(path: str, input_format: str = "auto", config: Config | None = No
 def check_batch(
     articles: list[Article], errors: list, config: Config, progress: Progress | None = None
 ) -> Report:
+    if config.ray:
+        # Imported only here: Ray is an optional extra and the default run never touches it.
+        from mtcheck.distributed import run_batch
+
+        return run_batch(config, articles, errors, progress)
     return Checker(config).run(articles, errors=errors, progress=progress)
 
 

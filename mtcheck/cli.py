@@ -236,6 +236,13 @@ def batch(
     max_chars: Annotated[int | None, typer.Option("--max-chars", help="Refuse longer articles.")] = None,
     baseline_file: BaselineOpt = None,
     quiet: QuietOpt = False,
+    ray: Annotated[
+        str | None,
+        typer.Option("--ray", help="Run on Ray (mtcheck[ray]): local, auto or ray://HOST:PORT."),
+    ] = None,
+    ray_workers: Annotated[
+        int | None, typer.Option("--ray-workers", help="Model workers on Ray (default: one per CPU).")
+    ] = None,
 ) -> None:
     """Check every article of a folder, JSONL file or feed; the gate applies to the whole batch.
 
@@ -258,6 +265,8 @@ def batch(
         device=device,
         threads=threads,
         max_chars=max_chars,
+        ray=ray,
+        ray_workers=ray_workers,
     )
     articles, errors = read_input(path, input_format, config)
     if _progress_wanted(quiet):

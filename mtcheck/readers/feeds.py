@@ -207,6 +207,8 @@ def read_feed(path: str) -> Batch:
         kind = (body or {}).get("type", "text/plain") if body is not None else "text/plain"
         title = (entry.get("title") or "").strip()
         try:
+            if not value.strip():
+                raise InputFileError("the entry has no body text (content or summary)")
             if "html" in kind:
                 from html import escape
 
@@ -216,8 +218,8 @@ def read_feed(path: str) -> Batch:
                 article = article_from_text(
                     "\n\n".join(p for p in (title, value.strip()) if p), doc_id, "text"
                 )
-            if not article.text.strip():
-                raise InputFileError("the entry has no text")
+            if article.text == (title or None):
+                raise InputFileError("the entry has no body text (content or summary)")
         except MtcheckError as exc:
             errors.append(InputError(doc_id, str(exc), line=number))
             continue

@@ -104,7 +104,7 @@ class DisfluentSentence(Rule):
                 message += f", re-translation {sf.reference_score:.0f}/100"
             message += f"; least expected: {worst})." if worst else ")."
             aligned = ctx.aligned_reference(sf.index)
-            suggestion = aligned[1] if aligned else None
+            suggestion = aligned[1] if aligned and aligned[1].strip() else None
             yield self.finding(ctx, sent.start, sent.end, message, suggestion=suggestion)
 
 
@@ -144,7 +144,7 @@ class SurprisingWords(Rule):
                 run[0].start,
                 run[-1].end,
                 message,
-                evidence=f"re-translation: {aligned[1]}" if aligned else None,
+                evidence=f"re-translation: {aligned[1]}" if aligned and aligned[1].strip() else None,
             )
 
 

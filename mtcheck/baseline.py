@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from mtcheck.config import Config
 from mtcheck.document import Document, DocumentReport, Finding, Report
@@ -107,7 +107,7 @@ def apply(report: Report, baseline: dict[str, Counter[str]], config: Config) -> 
 
     documents = []
     for doc in report.documents:
-        findings = new_findings(doc, baseline.get(doc.document.id, Counter()))
+        findings = new_findings(doc, _accepted_for(baseline, doc.document.id))
         if len(findings) == len(doc.findings):
             documents.append(doc)
             continue
@@ -123,6 +123,15 @@ def apply(report: Report, baseline: dict[str, Counter[str]], config: Config) -> 
             )
         )
     return replace(report, documents=documents, verdict=overall_verdict(documents, report.errors))
+
+
+def _accepted_for(baseline: dict[str, Counter[str]], doc_id: str) -> Counter[str]:
+    """The exact id, else the same file name: `check a/x.txt` names it x.txt, `batch a/x.txt` a/x.txt."""
+    if doc_id in baseline:
+        return baseline[doc_id]
+    name = PurePath(doc_id).name
+    matches = [counts for key, counts in baseline.items() if PurePath(key).name == name]
+    return matches[0] if len(matches) == 1 else Counter()
 
 
 def overall_verdict(documents: Iterable[DocumentReport], errors: list) -> str:

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from mtcheck.config import Config
-from mtcheck.document import Report
+from mtcheck.document import InputError, Report
 from mtcheck.errors import OutputError
 from mtcheck.pipeline import Checker, Progress
 from mtcheck.readers import Article
-from mtcheck.readers.feeds import read_batch
+from mtcheck.readers.feeds import kind_of, read_batch
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 80
@@ -24,8 +24,33 @@ _RESERVED = frozenset(
 )
 
 
-def read_input(path: str, input_format: str = "auto", config: Config | None = None) -> tuple[list, list]:
-    return read_batch(path, input_format, config.src_lang if config else None)
+def read_input(
+    paths: str | Sequence[str], input_format: str = "auto", config: Config | None = None
+) -> tuple[list[Article], list[InputError], dict[str, str]]:
+    """Articles and unreadable inputs from every path, and the file each article id came from.
+
+    Paths may mix folders, JSONL files, feeds and single article files (as pre-commit passes them).
+    """
+    src_lang = config.src_lang if config else None
+    articles: list[Article] = []
+    errors: list[InputError] = []
+    files: dict[str, str] = {}
+    seen: set[str] = set()
+    for path in [paths] if isinstance(paths, str) else paths:
+        found, failed = read_batch(path, input_format, src_lang)
+        errors.extend(failed)
+        folder = Path(path) if Path(path).is_dir() else None
+        for article in found:
+            if article.id in seen:
+                errors.append(InputError(article.id, f"{path}: duplicate article id {article.id!r}"))
+                continue
+            seen.add(article.id)
+            articles.append(article)
+            if folder is not None:
+                files[article.id] = str(folder / article.id)
+            elif kind_of(path) == "article" and path != "-":
+                files[article.id] = path
+    return articles, errors, files
 
 
 def check_batch(

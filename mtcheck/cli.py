@@ -210,7 +210,10 @@ def _progress_wanted(quiet: bool) -> bool:
 
 @app.command()
 def batch(
-    path: Annotated[str, typer.Argument(help="A folder of articles, a .jsonl file or an RSS/Atom feed.")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="Folders, .jsonl files, RSS/Atom feeds or article files.", metavar="INPUT..."),
+    ],
     fmt: FormatOpt = "text",
     output: OutputOpt = None,
     report_dir: Annotated[
@@ -268,7 +271,7 @@ def batch(
         ray=ray,
         ray_workers=ray_workers,
     )
-    articles, errors = read_input(path, input_format, config)
+    articles, errors, files = read_input(inputs, input_format, config)
     if _progress_wanted(quiet):
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -288,9 +291,8 @@ def batch(
     report = _with_baseline(report, baseline_file, config)
     if report_dir is not None:
         write_report_dir(report, report_dir)
-    # Annotations (sarif, github, junit) point at the files of a folder batch, not just their names.
-    paths = {a.id: str(Path(path) / a.id) for a in articles} if Path(path).is_dir() else {}
-    _emit(report, fmt, output, fail_on=config.fail_on, paths=paths)
+    # Annotations (sarif, github, junit) point at the files articles came from, not just their ids.
+    _emit(report, fmt, output, fail_on=config.fail_on, paths=files)
     _exit_for(report)
 
 
@@ -378,7 +380,7 @@ def baseline_create(
         device=device,
         threads=threads,
     )
-    articles, errors = read_input(path, input_format, config)
+    articles, errors, _ = read_input(path, input_format, config)
     if reference is not None:
         if len(articles) != 1:
             _fail("--reference needs a single article")

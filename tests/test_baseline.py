@@ -72,7 +72,7 @@ def test_cli_baseline_create_then_check(tmp_path: Path):
     result = runner.invoke(app, ["baseline", "create", str(article), "-o", str(base), "--no-fluency"])
     assert result.exit_code == 0, result.output
     data = json.loads(base.read_text())
-    assert data["schema"] == "mtcheck.baseline/1" and "story.txt" in data["documents"]
+    assert data["schema"] == "mtcheck.baseline/1" and list(data["documents"]) == [str(article)]
     result = runner.invoke(
         app, ["check", str(article), "--no-fluency", "--baseline", str(base), "-f", "json"]
     )

@@ -166,3 +166,22 @@ def test_bad_input_path_is_one_line_error(tmp_path: Path, runner: CliRunner) -> 
     result = runner.invoke(app, ["batch", str(tmp_path / "missing.jsonl"), "--no-fluency"])
     assert result.exit_code == 2
     assert "no such file" in result.stderr
+
+
+def test_batch_of_files_as_pre_commit_passes_them(tmp_path: Path, runner: CliRunner, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("news").mkdir()
+    Path("news/nato.en.txt").write_text((ROOT / "examples/nato.en.txt").read_text(encoding="utf-8"))
+    Path("news/nato.ref.txt").write_text((ROOT / "examples/nato.ref.txt").read_text(encoding="utf-8"))
+    Path("news/ok.md").write_text("The council met on Tuesday.\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["batch", "news/nato.en.txt", "news/ok.md", "--no-fluency", "-f", "github", "--quiet"]
+    )
+    assert result.exit_code == 1, result.output
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    assert annotations and all("file=news/nato.en.txt," in line for line in annotations)
+    result = runner.invoke(app, ["batch", "news/nato.en.txt", "--no-fluency", "-f", "json", "-q"])
+    (doc,) = json.loads(result.stdout)["documents"]
+    assert doc["id"] == "news/nato.en.txt" and doc["reference"]["origin"] == "file"
+    result = runner.invoke(app, ["batch", "news/ok.md", "--no-fluency", "-q"])
+    assert result.exit_code == 0, result.output

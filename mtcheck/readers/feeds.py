@@ -51,9 +51,36 @@ def read_batch(path: str, fmt: str = "auto", src_lang: str | None = None) -> Bat
         return read_jsonl(path)
     if kind == "feed":
         return read_feed(path)
+    try:
+        return [read_file(path, fmt, src_lang)], []
+    except MtcheckError as exc:
+        return [], [InputError(path, str(exc))]
+
+
+def read_file(path: str, fmt: str = "auto", src_lang: str | None = None) -> Article:
+    """One article file, id = the path as given, with its NAME.ref.* / NAME.src.* siblings attached."""
     from mtcheck.readers import read_article
 
-    return [read_article(path, fmt)], []
+    article = read_article(path, fmt, doc_id=path)
+    if path == "-":
+        return article
+    file = Path(path)
+    siblings = sorted(
+        p for p in file.parent.glob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+    )
+    for role in ("ref", "src"):
+        for key in _mt_keys(Path(file.name)):
+            match = next((p for p in siblings if _key(Path(p.name))[:2] == (key, role)), None)
+            if match is None:
+                continue
+            companion = decode_bytes(read_bytes(str(match)), str(match))
+            if role == "ref":
+                article.reference = companion
+            else:
+                article.source = companion
+                article.src_lang = _key(Path(match.name))[2] or src_lang
+            break
+    return article
 
 
 # --- folders -------------------------------------------------------------------------------------

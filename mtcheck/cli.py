@@ -532,17 +532,23 @@ def align(
         )
 
 
-@app.callback()
-def _root(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
-) -> None:
-    _state["debug"] = debug
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         from mtcheck import __version__
 
         typer.echo(f"mtcheck {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version),
+    ] = False,
+) -> None:
+    _state["debug"] = debug
 
 
 def main() -> None:

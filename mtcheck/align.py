@@ -4,13 +4,13 @@ Dynamic programming over the similarity of candidate blocks, in the spirit of Ga
 Vecalign: a block pairs 1-3 MT sentences with 1-3 re-translation sentences (1-1, 1-2, 2-1, 2-2,
 1-3, 3-1), or leaves one sentence without a counterpart (1-0 addition, 0-1 omission).
 
-Similarity is chrF over character 3- to 6-grams (sacrebleu's n-grams with whitespace removed and its
-averaging; beta 1 so that it is symmetric) scaled by the length ratio of the two blocks. Its statistics are computed from multiset
-n-gram sets, so one comparison is a handful of C-level set intersections. The search runs in a band
-around the proportional diagonal, and blocks larger than 1-1 are only scored where one of their
-1-1 parts already looks related, so a long article stays close to linear. Paragraph boundaries act
-as soft anchors: a block that crosses one pays a penalty, a pair that opens a paragraph on both
-sides earns a small bonus.
+Similarity is chrF over character 3- to 6-grams (sacrebleu's n-grams with whitespace removed and
+its averaging; beta 1 so that it is symmetric) scaled by the length ratio of the two blocks. Its
+statistics come from multiset n-gram sets, so one comparison is a few C-level set intersections. The
+search runs in a band around the proportional diagonal, and a block larger than 1-1 is only scored
+where two of its 1-1 parts already look related, so a long article stays close to linear. Paragraph
+boundaries act as soft anchors: a block that crosses one pays a penalty, a pair that opens a
+paragraph on both sides earns a small bonus.
 """
 
 from __future__ import annotations

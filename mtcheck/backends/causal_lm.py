@@ -73,6 +73,10 @@ class CausalLMScorer:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
+        from mtcheck.backends.hf import quiet_transformers
+
+        quiet_transformers()
+
         from mtcheck.backends import store
         from mtcheck.backends.device import pick_device, set_threads
 

@@ -74,6 +74,10 @@ class Seq2SeqTranslator:
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
+        from mtcheck.backends.hf import quiet_transformers
+
+        quiet_transformers()
+
         try:
             tokenizer = AutoTokenizer.from_pretrained(str(local) if is_folder else spec, **kwargs)
             net = AutoModelForSeq2SeqLM.from_pretrained(str(local) if is_folder else spec, **kwargs)

@@ -147,6 +147,10 @@ def convert(card: ModelCard, progress: Progress | None = None) -> Path:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
 
+    from mtcheck.backends.hf import quiet_transformers
+
+    quiet_transformers()
+
     def step(text: str, i: int) -> None:
         if progress:
             progress(text, i, 4)

@@ -44,7 +44,8 @@ def _document(console: Console, report: DocumentReport) -> None:
         console.print(head)
         console.print(_snippet(report, f))
         if f.suggestion is not None:
-            console.print(Text("    suggestion: ", style="dim") + Text(f.suggestion, style="green"))
+            fix = Text(f.suggestion, style="green") if f.suggestion else Text("delete it", style="green italic")
+            console.print(Text("    suggestion: ", style="dim") + fix)
     counts = report.counts()
     scores = f"quality {report.quality:.1f}"
     if report.fluency is not None:

@@ -40,6 +40,9 @@ class AlignOptions:
     anchor_bonus: float = 0.05
     # A block larger than 1-1 is scored only when two of its 1-1 parts reach this similarity.
     prune: float = 0.15
+    # A one-sided sentence next to a pair joins it when this share of its n-grams is found in the
+    # other side of that pair (a fragment cut off by segmentation is not an addition or omission).
+    absorb: float = 0.5
     # Half-width of the search band around the diagonal (widened when the sentence counts differ).
     band: int = 8
 
@@ -112,6 +115,12 @@ class _Side:
 
     def crossings(self, start: int, size: int) -> int:
         return sum(self.paragraphs[k] != self.paragraphs[k - 1] for k in range(start + 1, start + size))
+
+
+def coverage(part: _Profile, whole: _Profile) -> float:
+    """Share of ``part``'s n-grams found in ``whole`` (chrF precision), averaged over orders."""
+    shares = [len(sp & sw) / tp for sp, sw, tp in zip(part.sets, whole.sets, part.totals, strict=True) if tp]
+    return sum(shares) / len(shares) if shares else 0.0
 
 
 def similarity(a: _Profile, b: _Profile) -> float:
@@ -229,23 +238,60 @@ def align_sentences(
     mt, ref = _Side(mt_doc), _Side(ref_doc)
     if not len(mt) or not len(ref):
         return [((i,), (), 0.0) for i in range(len(mt))] + [((), (j,), 0.0) for j in range(len(ref))]
-    path = _Aligner(mt, ref, options or _DEFAULT).run()
+    opts = options or _DEFAULT
+    path = _absorb(_Aligner(mt, ref, opts).run(), mt, ref, opts)
     return [(tuple(range(i, i + a)), tuple(range(j, j + b)), sim) for i, j, a, b, sim in path]
 
 
+def _absorb(
+    path: list[tuple[int, int, int, int, float]], mt: _Side, ref: _Side, opts: AlignOptions
+) -> list[tuple[int, int, int, int, float]]:
+    """Join one-sided sentences to a neighbouring pair whose other side contains them."""
+    out = list(path)
+    k = 0
+    while k < len(out):
+        i, j, a, b, _ = out[k]
+        if (a == 0) == (b == 0):
+            k += 1
+            continue
+        best: tuple[float, int] | None = None
+        for nb in (k - 1, k + 1):
+            if not 0 <= nb < len(out) or not out[nb][2] or not out[nb][3]:
+                continue
+            ni, nj, na, nb_, _ = out[nb]
+            if a:  # an MT sentence: is it inside the neighbour's re-translation?
+                cover = coverage(mt.profile(i, a), ref.profile(nj, nb_))
+            else:
+                cover = coverage(ref.profile(j, b), mt.profile(ni, na))
+            if cover >= opts.absorb and (best is None or cover > best[0]):
+                best = (cover, nb)
+        if best is None:
+            k += 1
+            continue
+        nb = best[1]
+        lo, hi = min(k, nb), max(k, nb)
+        mi, mj = out[lo][0], out[lo][1]
+        ma, mb = out[lo][2] + out[hi][2], out[lo][3] + out[hi][3]
+        sim = similarity(mt.profile(mi, ma), ref.profile(mj, mb))
+        out[lo : hi + 1] = [(mi, mj, ma, mb, sim)]
+        k = lo
+    return out
+
+
 def align_documents(
-    mt_doc: Document, ref_doc: Document, options: AlignOptions | None = None
+    mt_doc: Document, ref_doc: Document, options: AlignOptions | None = None, ter: bool = False
 ) -> list[AlignedPair]:
     """Align every MT sentence and every re-translation sentence, in order, with adequacy per pair.
 
     Each sentence of either document appears in exactly one pair; a pair with an empty side is an
-    addition (MT only) or an omission (re-translation only).
+    addition (MT only) or an omission (re-translation only). Every pair gets sacrebleu chrF and
+    BLEU; TER per pair only with ``ter=True`` (it costs more than the alignment itself).
     """
-    from mtcheck.adequacy import pair_texts, score_pair
+    from mtcheck.adequacy import pair_scores, pair_texts
 
     pairs = []
     for mt_ids, ref_ids, sim in align_sentences(mt_doc, ref_doc, options):
         pair = AlignedPair(mt_ids, ref_ids, sim)
-        scores = score_pair(*pair_texts(pair, mt_doc, ref_doc))
-        pairs.append(AlignedPair(mt_ids, ref_ids, sim, scores.chrf, scores.bleu, scores.ter))
+        chrf, bleu, ter_score = pair_scores(*pair_texts(pair, mt_doc, ref_doc), ter=ter)
+        pairs.append(AlignedPair(mt_ids, ref_ids, sim, chrf, bleu, ter_score))
     return pairs

@@ -29,7 +29,7 @@ def _covers_everything(pairs, n_mt: int, n_ref: int) -> None:
 
 def test_identical_texts_align_one_to_one() -> None:
     text = " ".join(STORY)
-    pairs = align_documents(segment(text), segment(text))
+    pairs = align_documents(segment(text), segment(text), ter=True)
     assert [(p.mt, p.ref) for p in pairs] == [((i,), (i,)) for i in range(len(STORY))]
     assert all(p.chrf == 100.0 and p.similarity > 0.99 and p.ter == 0.0 for p in pairs)
 
@@ -95,7 +95,9 @@ def test_pair_scores_come_from_sacrebleu() -> None:
     mt, ref = STORY[0], "NATO members reaffirmed their commitment to Ukraine's air defence on Wednesday."
     (pair,) = align_documents(segment(mt), segment(ref))
     assert abs(pair.chrf - CHRF().sentence_score(mt, [ref]).score) < 1e-9
-    assert pair.bleu is not None and pair.ter is not None
+    assert pair.bleu is not None and pair.ter is None
+    (with_ter,) = align_documents(segment(mt), segment(ref), ter=True)
+    assert with_ter.ter is not None and with_ter.chrf == pair.chrf
 
 
 def test_paragraphs_are_soft_anchors() -> None:

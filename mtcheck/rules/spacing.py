@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from mtcheck.document import Finding, Severity
 from mtcheck.rules.base import Example, Rule, RuleContext, register
 
-_DOUBLE_SPACE = re.compile(r"(\S*?[\w’'\-]*)([ \t\u00a0]{2,})(?=([\w’'\-]+|\S))")
+# Anchored at the start of a word or space run and possessive, so that a long run without a double
+# space is scanned once: the earlier `\S*?[\w]*` form backtracked cubically on a long word.
+_DOUBLE_SPACE = re.compile(r"(?<!\S)(\S*+)(?<![ \t\u00a0])([ \t\u00a0]{2,}+)(?=([\w’'\-]+|\S))")
 
 
 @register

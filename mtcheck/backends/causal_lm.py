@@ -76,7 +76,6 @@ class CausalLMScorer:
         from mtcheck.backends.hf import quiet_transformers
 
         quiet_transformers()
-
         from mtcheck.backends import store
         from mtcheck.backends.device import pick_device, set_threads
 
@@ -85,11 +84,17 @@ class CausalLMScorer:
         if device == "cpu":
             set_threads(threads)
         dtype = torch.float16 if device.startswith(("cuda", "mps")) else torch.float32
+        from pathlib import Path
+
+        from mtcheck.backends.hf import hub_kwargs
+
+        if Path(resolved.location).is_dir():
+            kwargs: dict = {}
+        else:
+            kwargs = hub_kwargs(resolved.location, resolved.revision, "fluency")
         try:
-            tokenizer = AutoTokenizer.from_pretrained(resolved.location, revision=resolved.revision)
-            model = AutoModelForCausalLM.from_pretrained(
-                resolved.location, revision=resolved.revision, dtype=dtype
-            )
+            tokenizer = AutoTokenizer.from_pretrained(resolved.location, **kwargs)
+            model = AutoModelForCausalLM.from_pretrained(resolved.location, dtype=dtype, **kwargs)
         except (OSError, ValueError) as exc:
             raise ModelError(f"cannot load fluency model {spec or resolved.name!r}: {exc}") from None
         model.to(device).eval()

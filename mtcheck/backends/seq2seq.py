@@ -8,17 +8,12 @@ a model that is not in the local cache then fails with a ModelError naming it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from mtcheck.backends.cards import TranslationModel, resolve
 from mtcheck.errors import ModelError
-
-
-def _offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 class Seq2SeqTranslator:
@@ -65,18 +60,13 @@ class Seq2SeqTranslator:
         device = pick_device(self.device_request)
         if device == "cpu":
             set_threads(self.threads)
-        kwargs: dict[str, Any] = {}
-        if not is_folder:
-            if self.model.revision:
-                kwargs["revision"] = self.model.revision
-            if _offline():
-                kwargs["local_files_only"] = True
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-        from mtcheck.backends.hf import quiet_transformers
+        from mtcheck.backends.hf import hub_kwargs, offline, quiet_transformers
 
         quiet_transformers()
+        kwargs: dict[str, Any] = {} if is_folder else hub_kwargs(spec, self.model.revision, "translation")
 
         try:
             tokenizer = AutoTokenizer.from_pretrained(str(local) if is_folder else spec, **kwargs)
@@ -85,7 +75,7 @@ class Seq2SeqTranslator:
             hint = (
                 " (HF_HUB_OFFLINE is set and it is not in the local Hugging Face cache; download it once "
                 "online or pass a local folder with --mt-model)"
-                if _offline() and not is_folder
+                if offline() and not is_folder
                 else ""
             )
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

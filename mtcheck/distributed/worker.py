@@ -20,10 +20,14 @@ from mtcheck.errors import MtcheckError
 from mtcheck.pipeline import Checker, prepare
 from mtcheck.readers import Article
 
-# Test-only fault hook: "PATH:N" makes the worker that first claims PATH (created exclusively, so
-# exactly one worker in the cluster does) exit abruptly at the start of its N-th shard, as a crash
-# or an out-of-memory kill would. The fault test sets it; nothing else should.
+# Test-only fault hooks, for the fault tests; nothing else should set them. Each makes a worker
+# process exit abruptly, as a crash or an out-of-memory kill would:
+# - CRASH_ENV="PATH:N": the worker that first claims PATH (created exclusively, so exactly one
+#   worker in the cluster) dies as it starts its N-th shard;
+# - CRASH_ON_ENV="ID": every worker dies as it starts a shard holding the article ID.
 CRASH_ENV = "MTCHECK_RAY_CRASH"
+CRASH_ON_ENV = "MTCHECK_RAY_CRASH_ON"
+_calls = 0  # shards this process has started as plain tasks
 
 
 def check_shard(checker: Checker, articles: Sequence[Article]) -> ShardResult:
@@ -83,10 +87,16 @@ def reference_origins(
 
 def check_rules_only(config: Config, articles: Sequence[Article]) -> ShardResult:
     """A plain task's work: no model stage, so a fresh Checker costs nothing."""
+    global _calls
+    _calls += 1
+    _maybe_crash(articles, _calls)
     return check_shard(Checker(config), articles)
 
 
-def _maybe_crash(calls: int) -> None:
+def _maybe_crash(articles: Sequence[Article], calls: int) -> None:
+    poison = os.environ.get(CRASH_ON_ENV)
+    if poison and any(a.id == poison for a in articles):
+        os._exit(1)
     hook = os.environ.get(CRASH_ENV)
     if not hook:
         return
@@ -110,7 +120,7 @@ class ModelWorker:
             # One torch thread per CPU Ray granted this actor, not per CPU of the node.
             config = config.merged(threads=max(1, int(config.ray_cpus)))
         self.checker = Checker(config)
-        self.calls = 0
+        self.calls = 0  # per actor: Ray may hand an actor a process that ran tasks before
         self.warm = False
 
     def _warm_up(self) -> None:
@@ -133,7 +143,7 @@ class ModelWorker:
 
     def check(self, articles: Sequence[Article]) -> ShardResult:
         self.calls += 1
-        _maybe_crash(self.calls)
+        _maybe_crash(articles, self.calls)
         if not self.warm:
             self._warm_up()
         return check_shard(self.checker, articles)

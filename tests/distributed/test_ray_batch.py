@@ -1,0 +1,239 @@
+"""`mtcheck batch --ray` on a real local Ray cluster (loopback, 2 CPUs, a small object store).
+
+The cluster starts once for the module; every run joins it (the runner reuses an initialised
+Ray), so the tests pay Ray's start-up once. The model runs use the embedded SmolLM2 default from
+the model store that tests/conftest.py converts once per session.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import ray
+from typer.testing import CliRunner
+
+from mtcheck.cli import app
+from mtcheck.config import Config
+from mtcheck.distributed import validate_settings
+from mtcheck.distributed.ray_runner import RayRunner
+from mtcheck.distributed.shards import FILE, translator_name
+from mtcheck.distributed.worker import CRASH_ENV, CRASH_ON_ENV
+from mtcheck.errors import ConfigError
+from mtcheck.pipeline import Checker
+from mtcheck.readers.feeds import read_jsonl
+
+# Short news sentences and garbled ones, so the feed has findings of several rule families and
+# the fluency model has little to read (2 cores, shared).
+CLEAN = [
+    "The minister spoke to reporters on Tuesday.",
+    "Prices rose by 5% in March, the bureau said.",
+    "The council will vote on the plan next week.",
+    "Rescue teams reached the village before dawn.",
+    "Exports to Germany fell for a third month.",
+    "The court rejected the appeal on Friday.",
+]
+GARBLED = [
+    "member countries of nato met in Brussels.",
+    'He said "the talks had failed.',
+    "The 总统 visited the flooded site.",
+    "Officials said the the plan was sound.",
+    "The the bank raised rates again.Investors sold.",
+    "Yesterday yesterday the the the market market fell.",
+]
+N_ARTICLES = 52
+
+
+def write_feed(path: Path, n: int = N_ARTICLES) -> list[str]:
+    """n short articles (every third garbled, every fourth with a re-translation) plus bad lines."""
+    lines, ids = [], []
+    for i in range(n):
+        first = CLEAN[i % len(CLEAN)]
+        second = GARBLED[i % len(GARBLED)] if i % 3 == 0 else CLEAN[(i + 2) % len(CLEAN)]
+        record: dict[str, str] = {"id": f"story-{i:03d}", "mt": f"{first} {second}"}
+        if i % 4 == 0:
+            record["reference"] = f"{first} {CLEAN[(i + 2) % len(CLEAN)]}"
+        lines.append(json.dumps(record, ensure_ascii=False))
+        ids.append(record["id"])
+        if i == 10:
+            lines.append("{not json")
+        if i == 20:
+            lines.append(json.dumps({"id": "blank", "mt": "   "}))  # fails in the pipeline, not the reader
+            ids.append("blank")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return ids
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[None]:
+    ray.init(
+        num_cpus=2,
+        include_dashboard=False,
+        object_store_memory=100 * 1024**2,
+        log_to_driver=False,
+        logging_level=logging.WARNING,
+        _node_ip_address="127.0.0.1",
+    )
+    try:
+        yield
+    finally:
+        ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def feed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    path = tmp_path_factory.mktemp("feed") / "feed.jsonl"
+    return path, write_feed(path)
+
+
+def _batch(feed: Path, out: Path, *extra: str) -> tuple[int, str]:
+    args = ["batch", str(feed), "-f", "json", "-o", str(out / "report.json"), "--quiet", *extra]
+    result = CliRunner().invoke(app, [*args, "--report-dir", str(out / "pages")])
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def local_run(embedded_home: Path, feed: tuple[Path, list[str]], tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("local")
+    code, output = _batch(feed[0], out)
+    assert code in (0, 1), output
+    return code, out
+
+
+def _ids(report: dict) -> list[str]:
+    return [d["id"] for d in report["documents"]] + [e["id"] for e in report.get("errors", [])]
+
+
+# --- the cluster run matches the local run -------------------------------------------------------
+def test_ray_batch_with_fluency_is_identical_to_local(cluster, local_run, feed, tmp_path: Path) -> None:
+    local_code, local_out = local_run
+    code, output = _batch(feed[0], tmp_path, "--ray", "local", "--ray-workers", "2")
+    assert code == local_code, output
+
+    local = json.loads((local_out / "report.json").read_text(encoding="utf-8"))
+    remote = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert "lm:smollm2-135m" in local["signature"] and "mt:file" in local["signature"]
+    assert local["summary"]["documents"] == N_ARTICLES
+    assert any(f["code"].startswith("MT9") for d in local["documents"] for f in d["findings"])
+    assert all(d["scores"]["fluency"] is not None for d in local["documents"])
+    # Finding for finding, score for score, in input order, errors included.
+    assert remote == local
+    assert (tmp_path / "report.json").read_bytes() == (local_out / "report.json").read_bytes()
+    pages = sorted(p.name for p in (local_out / "pages").iterdir())
+    assert sorted(p.name for p in (tmp_path / "pages").iterdir()) == pages
+    for name in pages:
+        assert (tmp_path / "pages" / name).read_bytes() == (local_out / "pages" / name).read_bytes(), name
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(
+    cluster, local_run, feed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first actor to start its second shard exits abruptly; its shard goes to a fresh actor.
+    marker = tmp_path / "crashed"
+    monkeypatch.setenv(CRASH_ENV, f"{marker}:2")
+    articles, errors = read_jsonl(str(feed[0]))
+    runner = RayRunner(Config().merged(ray="local", ray_shard_size=6, ray_workers=2))
+    done: list[int] = []
+    report = runner.run(articles, errors, progress=done.append)
+
+    assert marker.is_file(), "no worker was killed"
+    assert runner.stats.replaced_workers == 1 and runner.stats.retried_shards == 1
+    assert runner.stats.failed_articles == 0
+    assert sum(done) == len(articles)  # progress saw every article once, across the cluster
+    got = json.loads(json.dumps(report.to_json()))
+    local = json.loads((local_run[1] / "report.json").read_text(encoding="utf-8"))
+    assert sorted(_ids(got)) == sorted(_ids(local)) and len(set(_ids(got))) == len(_ids(got))
+    assert got == local
+
+
+# --- rule-only batches: plain tasks ------------------------------------------------------------
+def test_rule_only_batch_runs_as_tasks_and_matches_local(cluster, feed) -> None:
+    config = Config().merged(fluency=False, ray="local", ray_shard_size=5)
+    articles, errors = read_jsonl(str(feed[0]))
+    local = Checker(config).run(articles, errors)
+    runner = RayRunner(config)
+    remote = runner.run(articles, errors)
+    assert runner.stats.mode == "tasks" and runner.stats.shards == 11
+    assert len(runner.stats.worker_ids) >= 1
+    assert remote.to_json() == local.to_json()
+
+
+def test_an_article_that_kills_every_worker_is_reported_once(
+    cluster, feed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CRASH_ON_ENV, "story-013")
+    config = Config().merged(fluency=False, ray="local", ray_shard_size=8, ray_retries=1)
+    articles, errors = read_jsonl(str(feed[0]))
+    local = Checker(config).run(articles, errors).to_json()
+    runner = RayRunner(config)
+    got = runner.run(articles, errors).to_json()
+
+    poisoned = [e for e in got["errors"] if e["id"] == "story-013"]
+    assert len(poisoned) == 1 and "worker died" in poisoned[0]["reason"]
+    assert "story-013" not in [d["id"] for d in got["documents"]]
+    assert runner.stats.failed_articles == 1
+    # Everything else of its shard was isolated and checked: the rest is the local report.
+    assert [d for d in local["documents"] if d["id"] != "story-013"] == got["documents"]
+    assert sorted(_ids(got)) == sorted(_ids(local))
+
+
+def test_signature_names_the_engine_as_a_local_run_does(cluster, tmp_path: Path) -> None:
+    # Supplied re-translations first, Apertium re-translations later: a local run signs with the
+    # engine it ran last, whichever shard met which kind first.
+    lines = []
+    for i in range(8):
+        record = {"id": f"a{i}", "mt": "The minister spoke on Tuesday. Prices rose."}
+        if i < 5:
+            record["reference"] = "The minister talked on Tuesday. Prices went up."
+        else:
+            record.update(source="El ministro habló el martes. Los precios subieron.", src_lang="es")
+        lines.append(json.dumps(record))
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = Config().merged(fluency=False, engine="apertium", cache=False, ray="local", ray_shard_size=3)
+    articles, errors = read_jsonl(str(path))
+    local = Checker(config).run(articles, errors)
+    runner = RayRunner(config)
+    remote = runner.run(articles, errors)
+    assert runner.stats.mode == "actors"
+    assert "mt:file" not in local.signature
+    assert remote.to_json() == local.to_json()
+
+
+# --- no cluster needed ---------------------------------------------------------------------------
+def test_translator_name_replays_the_local_rule() -> None:
+    assert translator_name([None, None], {}) is None
+    assert translator_name([FILE, None], {}) == FILE
+    assert translator_name([FILE, "es", "de", "es"], {"es": "opus-es", "de": "opus-de"}) == "opus-de"
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"ray": "nowhere"}, {"ray_shard_size": 0}, {"ray_workers": 0}, {"ray_cpus": 0}, {"ray_retries": -1}],
+)
+def test_bad_ray_settings_are_config_errors(settings: dict) -> None:
+    with pytest.raises(ConfigError):
+        validate_settings(Config(**settings))
+
+
+def test_asking_for_gpus_the_cluster_lacks_is_a_config_error(cluster, feed) -> None:
+    articles, errors = read_jsonl(str(feed[0]))
+    with pytest.raises(ConfigError, match="GPUs"):
+        RayRunner(Config().merged(ray="local", ray_gpus=1)).run(articles, errors)
+
+
+def test_help_and_a_local_batch_never_import_ray(tmp_path: Path) -> None:
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"id": "x", "mt": "The minister spoke."}) + "\n", encoding="utf-8")
+    code = (
+        "import sys\nfrom typer.testing import CliRunner\nfrom mtcheck.cli import app\n"
+        "r = CliRunner()\nassert r.invoke(app, ['--help']).exit_code == 0\n"
+        f"assert r.invoke(app, ['batch', {str(path)!r}, '--no-fluency', '-q']).exit_code == 0\n"
+        "assert 'ray' not in sys.modules, 'ray was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -244,7 +244,7 @@ def batch(
         typer.Option("--ray", help="Run on Ray (mtcheck[ray]): local, auto or ray://HOST:PORT."),
     ] = None,
     ray_workers: Annotated[
-        int | None, typer.Option("--ray-workers", help="Model workers on Ray (default: one per CPU).")
+        int | None, typer.Option("--ray-workers", help="Workers on Ray (default: one per cluster CPU).")
     ] = None,
 ) -> None:
     """Check every article of a folder, JSONL file or feed; the gate applies to the whole batch.

@@ -36,7 +36,7 @@ class Config:
     max_chars: int = 2_000_000
     # Batches on a Ray cluster (mtcheck[ray]): None runs here; "local", "auto" or "ray://HOST:PORT".
     ray: str | None = None
-    ray_workers: int | None = None  # model actors; None: as many as the cluster's CPUs (GPUs) allow
+    ray_workers: int | None = None  # actors (or tasks at once); None: as many as CPUs (GPUs) allow
     ray_shard_size: int = 16  # articles per Ray task
     ray_cpus: float = 1.0  # CPUs per model actor or rule task
     ray_gpus: float = 0.0  # GPUs per model actor

@@ -108,7 +108,7 @@ class RayRunner:
         fit = int(cpus // cfg.ray_cpus)
         if model and cfg.ray_gpus > 0:
             fit = min(fit, int(gpus // cfg.ray_gpus))
-        wanted = cfg.ray_workers if (model and cfg.ray_workers) else max(1, fit)
+        wanted = cfg.ray_workers or max(1, fit)
         return max(1, min(wanted, shards))
 
     # --- driver -------------------------------------------------------------------------------

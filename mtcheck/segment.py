@@ -8,9 +8,9 @@ initials). MT output adds one case pysbd keeps together: a full stop glued to th
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from mtcheck.document import Document, Paragraph, Sentence
+from mtcheck.sbd import segmenter
 
 _CLOSERS = frozenset('”»"’')
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -18,17 +18,14 @@ _GLUED_BOUNDARY = re.compile(r"(?<=[a-z\d][a-z\d][.!?])[\"”’»)]?(?=[A-Z][a-
 # pysbd is rule-based and slows down a lot on pathological inputs; beyond this, split by a plain regex.
 _PYSBD_MAX_CHARS = 5000
 _PLAIN_BOUNDARY = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’»)]))\s+(?=[\"“«(]?[A-Z])")
-
-
-@lru_cache(maxsize=1)
-def _segmenter():
-    import pysbd
-
-    # pysbd builds ~550 distinct regular expressions from strings at call time; with re's default
-    # cache of 512 they evict each other and recompiling took 70% of segmentation time on a long
-    # article. A larger cache makes segmentation 3x faster.
-    re._MAXCACHE = max(getattr(re, "_MAXCACHE", 0), 4096)  # type: ignore[attr-defined]
-    return pysbd.Segmenter(language="en", clean=False)
+# A paragraph pysbd cannot split: it opens with a letter or digit (not a quote or bracket, which
+# pysbd's boundary pattern treats specially) and has no sentence punctuation, bracket, line break
+# or pysbd placeholder letter (ȸ ȹ ƪ) before at most one final . ! or ?. (A quote after that final
+# mark is left to pysbd, which may make it a sentence of its own.) Most headlines and one-sentence
+# wire paragraphs; tests/test_sbd.py checks that pysbd agrees.
+_ONE_SENTENCE = re.compile(r"[^\W_ȸȹƪ](?:[^\W_ȸȹƪ]|[ ,;:'’\"“”%$€£/–—-])*[.!?]?")
+# pysbd splits after a dash and quote before a capital (``-" The``), even without a full stop.
+_DASH_QUOTE = re.compile(r"-[\"'“”]\s[A-Z]")
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
@@ -59,7 +56,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside ``text[start:end]`` that tile it (only whitespace between them)."""
     # Inside a paragraph a line break is a soft wrap; pysbd would split there. Same length, same offsets.
     chunk = text[start:end].replace("\n", " ")
-    pieces = _PLAIN_BOUNDARY.split(chunk) if len(chunk) > _PYSBD_MAX_CHARS else _segmenter().segment(chunk)
+    pieces = _pieces(chunk)
     spans: list[tuple[int, int]] = []
     cursor = 0
     for piece in pieces:
@@ -90,6 +87,15 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for s, e in tiled:
         out.extend(_split_glued(chunk, s, e))
     return [(start + s, start + e) for s, e in out if e > s]
+
+
+def _pieces(chunk: str) -> list[str]:
+    """Sentences as pysbd finds them, without running it where it cannot split."""
+    if len(chunk) > _PYSBD_MAX_CHARS:
+        return _PLAIN_BOUNDARY.split(chunk)
+    if _ONE_SENTENCE.fullmatch(chunk) and not _DASH_QUOTE.search(chunk):
+        return [chunk]
+    return segmenter().segment(chunk)
 
 
 def _split_glued(chunk: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -8,9 +8,9 @@ all-caps headline, where casing follows other conventions and nothing is judged.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mtcheck.document import Finding, Sentence, Severity
 from mtcheck.gazetteer import acronyms, is_common_word, proper_nouns
@@ -20,6 +20,11 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _APOSTROPHES = "’'′´`‘"
 # Web addresses, e-mail addresses, handles and hashtags keep whatever case they have.
 _NO_CASE = re.compile(r"\S*(?:://|www\.|@|#)\S*|\b[\w.-]+\.(?:com|org|net|gov|edu|int|io|co|uk|eu)\b")
+# What any match of _NO_CASE contains; texts without it skip the slow scan (it tries \S* everywhere).
+_NO_CASE_MARKS = ("://", "www.", "@", "#")
+_DOMAIN_END = re.compile(r"\.(?:com|org|net|gov|edu|int|io|co|uk|eu)\b")
+# A capital may follow these (after spaces or tabs): quotes, brackets, a colon, dashes, a line break.
+_CLAUSE_OPENERS = frozenset("“\"‘'«„(（[{:—–-•\n/|")
 # Characters that may stand before the first word of a sentence: quotes, brackets, dashes, bullets.
 _LEAD = set("\"“”‘’'«»„‟(（[{–—-•*·>|/ \t\n")
 _SENTENCE_PUNCT = set(".!?…")
@@ -57,17 +62,13 @@ _ABBREVIATION = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     start: int
     end: int
     text: str
     sentence: Sentence
     initial: bool  # first word of its sentence, or of a quotation, bracket or clause after a colon
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    lower: str  # text.lower(), read by every rule for every token
 
     @property
     def is_title(self) -> bool:
@@ -84,49 +85,70 @@ class CasingView:
     def __init__(self, ctx: RuleContext) -> None:
         self.ctx = ctx
         text = ctx.text
-        no_case = [(m.start(), m.end()) for m in _NO_CASE.finditer(text)]
+        n = len(text)
+        if any(mark in text for mark in _NO_CASE_MARKS) or _DOMAIN_END.search(text):
+            # Matches do not overlap and come in order: the one that may hold an offset is found by bisection.
+            no_case = [(m.start(), m.end()) for m in _NO_CASE.finditer(text)]
+        else:
+            no_case = []
+        no_case_starts = [a for a, _ in no_case]
         self.tokens: list[Token] = []
         self.headline: set[int] = set()
+        self.first: dict[int, Token] = {}  # the first token of each sentence that has one
+        tokens = self.tokens
         for sent in ctx.doc.sentences:
-            sent_tokens = []
-            for m in _LETTERS.finditer(text, sent.start, sent.end):
-                s, e = m.start(), m.end()
+            sent_start = sent.start
+            sent_tokens: list[Token] = []
+            for m in _LETTERS.finditer(text, sent_start, sent.end):
+                s, e = m.span()
                 before = text[s - 1] if s > 0 else " "
-                after = text[e] if e < len(text) else " "
+                after = text[e] if e < n else " "
                 if before in _APOSTROPHES or before.isdigit() or after.isdigit():
                     continue  # Ukraine’s -> s, G7, COVID-19: not words of their own
-                if any(a <= s < b for a, b in no_case):
-                    continue
-                sent_tokens.append((s, e, m.group()))
-            for i, (s, e, word) in enumerate(sent_tokens):
-                self.tokens.append(Token(s, e, word, sent, i == 0 or self._clause_start(s, sent)))
-            if _is_headline(sent, [w for _, _, w in sent_tokens]):
+                if no_case:
+                    k = bisect_right(no_case_starts, s) - 1
+                    if k >= 0 and s < no_case[k][1]:
+                        continue
+                if sent_tokens:
+                    # A clause start: after an opening quote, bracket, colon, dash or line break.
+                    i = s - 1
+                    while i >= sent_start and text[i] in " \t":
+                        i -= 1
+                    initial = i < sent_start or text[i] in _CLAUSE_OPENERS
+                else:
+                    initial = True
+                word = m.group()
+                sent_tokens.append(Token(s, e, word, sent, initial, word.lower()))
+            if sent_tokens:
+                self.first[sent.index] = sent_tokens[0]
+                tokens.extend(sent_tokens)
+            if _is_headline(sent, [tok.text for tok in sent_tokens]):
                 self.headline.add(sent.index)
-
-    def _clause_start(self, start: int, sent: Sentence) -> bool:
-        """True after an opening quote, bracket, colon, dash or line break: a capital may follow."""
-        text = self.ctx.text
-        i = start - 1
-        while i >= sent.start and text[i] in " \t":
-            i -= 1
-        return i < sent.start or text[i] in "“\"‘'«„(（[{:—–-•\n/|"
+        self._counts: dict[str, dict[str, int]] | None = None
 
     def dateline(self, tok: Token) -> bool:
         """An all-caps word opening its paragraph, before a dash, comma or bracket: BRUSSELS —."""
-        para = self.ctx.doc.paragraphs[tok.sentence.paragraph]
+        if tok.start - self.ctx.doc.paragraphs[tok.sentence.paragraph].start >= 3:
+            return False
         rest = self.ctx.text[tok.end : tok.end + 3].lstrip(" ")
-        return tok.start - para.start < 3 and bool(rest) and rest[0] in ",(—–-"
+        return bool(rest) and rest[0] in ",(—–-"
 
     def judged(self, tok: Token) -> bool:
         return tok.sentence.index not in self.headline
 
-    def counts(self) -> dict[str, Counter[str]]:
+    def counts(self) -> dict[str, dict[str, int]]:
         """For each lowercased word, how often each spelling occurs outside headlines and sentence starts."""
-        out: dict[str, Counter[str]] = {}
-        for tok in self.tokens:
-            if self.judged(tok) and not tok.initial:
-                out.setdefault(tok.lower, Counter())[tok.text] += 1
-        return out
+        if self._counts is None:
+            out: dict[str, dict[str, int]] = {}
+            headline = self.headline
+            for tok in self.tokens:
+                if not tok.initial and tok.sentence.index not in headline:
+                    forms = out.get(tok.lower)
+                    if forms is None:
+                        out[tok.lower] = forms = {}
+                    forms[tok.text] = forms.get(tok.text, 0) + 1
+            self._counts = out
+        return self._counts
 
 
 def _is_headline(sent: Sentence, words: list[str]) -> bool:
@@ -173,9 +195,7 @@ class LowercaseSentenceStart(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         text = ctx.text
         view = _view(ctx)
-        by_sentence: dict[int, Token] = {}
-        for tok in view.tokens:
-            by_sentence.setdefault(tok.sentence.index, tok)
+        by_sentence = view.first
         for sent in ctx.doc.sentences:
             lead = sent.start
             while lead < sent.end and text[lead] in _LEAD:
@@ -246,13 +266,18 @@ class ProperNounCasing(Rule):
         view = _view(ctx)
         names = proper_nouns()
         counts = view.counts()
+        from_article: dict[str, str | None] = {}  # the verdict for each lowercase word, once per article
+        headline = view.headline
         for tok in view.tokens:
-            if not tok.text.islower() or len(tok.text) < 3 or not view.judged(tok):
+            word = tok.text
+            if len(word) < 3 or not word.islower() or tok.sentence.index in headline:
                 continue
-            canonical = names.get(tok.text)
+            canonical = names.get(word)
             source = "is a place name"
             if canonical is None:
-                canonical = self._from_article(tok.text, counts.get(tok.text, Counter()))
+                if word not in from_article:
+                    from_article[word] = self._from_article(word, counts.get(word, {}))
+                canonical = from_article[word]
                 source = "is capitalised elsewhere in this article"
             if canonical is None:
                 continue
@@ -265,9 +290,10 @@ class ProperNounCasing(Rule):
             )
 
     @staticmethod
-    def _from_article(lower: str, forms: Counter[str]) -> str | None:
+    def _from_article(lower: str, forms: dict[str, int]) -> str | None:
         title = lower[0].upper() + lower[1:]
-        if forms[title] < 2 or forms[title] <= forms[lower] or is_common_word(lower):
+        n_title = forms.get(title, 0)
+        if n_title < 2 or n_title <= forms.get(lower, 0) or is_common_word(lower):
             return None
         return title
 
@@ -301,10 +327,13 @@ class AcronymCasing(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         view = _view(ctx)
         known = acronyms()
-        counts: dict[str, Counter[str]] = {}
+        counts: dict[str, dict[str, int]] = {}
         for tok in view.tokens:
             if view.judged(tok) and not view.dateline(tok):
-                counts.setdefault(tok.lower, Counter())[tok.text] += 1
+                forms = counts.get(tok.lower)
+                if forms is None:
+                    counts[tok.lower] = forms = {}
+                forms[tok.text] = forms.get(tok.text, 0) + 1
         places = proper_nouns()
         # Capitals in running text; a dateline (BRUSSELS —, PARIS (Reuters)) or a place name is no acronym.
         caps_in_article = {
@@ -343,12 +372,13 @@ class AcronymCasing(Rule):
             )
 
     @staticmethod
-    def _dominant(caps: str | None, forms: Counter[str] | None, lower: str) -> bool:
+    def _dominant(caps: str | None, forms: dict[str, int] | None, lower: str) -> bool:
         """An acronym the article itself spells in capitals, more often than any other way."""
         if caps is None or forms is None or len(lower) < 3 or is_common_word(lower):
             return False
         others = sum(n for form, n in forms.items() if form != caps)
-        return forms[caps] >= 2 and forms[caps] > others
+        n_caps = forms.get(caps, 0)
+        return n_caps >= 2 and n_caps > others
 
 
 FUNCTION_WORDS = frozenset(

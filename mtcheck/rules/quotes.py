@@ -10,10 +10,11 @@ too rather than reported twice. Single quotes are not paired: ’ is far more of
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from mtcheck.document import Finding, Severity
+from mtcheck.document import Finding, Paragraph, Severity
 from mtcheck.rules.base import Example, Rule, RuleContext, register
 
 OPEN, CLOSE, EITHER = "open", "close", "either"
@@ -160,10 +161,27 @@ def analyse_quotes(ctx: RuleContext) -> QuoteAnalysis:
     return analysis
 
 
+def _paragraph_at(ctx: RuleContext, offset: int) -> Paragraph:
+    """The paragraph holding a mark, by bisection: a scan per mark is quadratic on long articles."""
+    paragraphs = ctx.doc.paragraphs
+    starts = ctx.__dict__.get("_paragraph_starts")
+    if starts is None:
+        starts = ctx.__dict__["_paragraph_starts"] = [p.start for p in paragraphs]
+    return paragraphs[max(0, bisect_right(starts, offset) - 1)]
+
+
 def _snippet(text: str, start: int, end: int, words: int = 5) -> str:
-    tail = text[start:end].split()
+    # Only the first few words are shown: split a growing window, not the whole span, which for
+    # thousands of stray quotes in one long paragraph made the rule quadratic.
+    window = 256
+    while True:
+        stop = min(end, start + window)
+        tail = text[start:stop].split(maxsplit=words)
+        if len(tail) > words or stop == end or window >= 16_384:
+            break
+        window *= 4
     out = " ".join(tail[:words])
-    return out + ("…" if len(tail) > words else "")
+    return out + ("…" if len(tail) > words or stop < end else "")
 
 
 @register
@@ -196,7 +214,7 @@ class UnpairedQuote(Rule):
         text = ctx.text
         analysis = analyse_quotes(ctx)
         for mark in analysis.unclosed:
-            para = next(p for p in ctx.doc.paragraphs if p.start <= mark.start < p.end)
+            para = _paragraph_at(ctx, mark.start)
             words = _snippet(text, mark.end, para.end)
             yield self.finding(
                 ctx,
@@ -205,7 +223,7 @@ class UnpairedQuote(Rule):
                 f"The quotation opened here ({mark.mark}{words}) is never closed.",
             )
         for mark in analysis.unopened:
-            para = next(p for p in ctx.doc.paragraphs if p.start <= mark.start < p.end)
+            para = _paragraph_at(ctx, mark.start)
             before = text[max(para.start, mark.start - 40) : mark.start].split()
             lead = " ".join(before[-5:])
             yield self.finding(

@@ -177,7 +177,7 @@ def _snippet(text: str, start: int, end: int, words: int = 5) -> str:
     while True:
         stop = min(end, start + window)
         tail = text[start:stop].split(maxsplit=words)
-        if len(tail) > words or stop == end or window >= 16_384:
+        if len(tail) > words or stop == end or window >= 1024:
             break
         window *= 4
     out = " ".join(tail[:words])

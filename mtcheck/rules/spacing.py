@@ -41,7 +41,9 @@ class DoubledSpace(Rule):
             )
 
 
-_REPEAT = re.compile(r"\b([^\W\d_][\w’']*)[ \t]+(\1)\b", re.IGNORECASE)
+# Words are capped at 64 characters: an unbounded word with a back-reference was quadratic on a long
+# run such as a’a’a’... (every letter is a word boundary and a fresh start).
+_REPEAT = re.compile(r"\b([^\W\d_][\w’']{0,63}+)[ \t]+(\1)\b", re.IGNORECASE)
 # Words that legitimately repeat: “had had”, “that that”, “is is” (what it is is), reduplications.
 _LEGIT_REPEATS = frozenset(
     {

@@ -96,6 +96,7 @@ class CasingView:
         self.headline: set[int] = set()
         self.first: dict[int, Token] = {}  # the first token of each sentence that has one
         tokens = self.tokens
+        new_token = tuple.__new__
         for sent in ctx.doc.sentences:
             sent_start = sent.start
             sent_tokens: list[Token] = []
@@ -118,7 +119,8 @@ class CasingView:
                 else:
                     initial = True
                 word = m.group()
-                sent_tokens.append(Token(s, e, word, sent, initial, word.lower()))
+                # tuple.__new__ directly: Token(...) runs a Python-level __new__, a third of this loop.
+                sent_tokens.append(new_token(Token, (s, e, word, sent, initial, word.lower())))
             if sent_tokens:
                 self.first[sent.index] = sent_tokens[0]
                 tokens.extend(sent_tokens)
@@ -327,26 +329,32 @@ class AcronymCasing(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         view = _view(ctx)
         known = acronyms()
-        counts: dict[str, dict[str, int]] = {}
-        for tok in view.tokens:
-            if view.judged(tok) and not view.dateline(tok):
-                forms = counts.get(tok.lower)
-                if forms is None:
-                    counts[tok.lower] = forms = {}
-                forms[tok.text] = forms.get(tok.text, 0) + 1
         places = proper_nouns()
+        headline = view.headline
+        counts: dict[str, dict[str, int]] = {}
         # Capitals in running text; a dateline (BRUSSELS —, PARIS (Reuters)) or a place name is no acronym.
-        caps_in_article = {
-            tok.lower: tok.text
-            for tok in view.tokens
-            if tok.is_caps and view.judged(tok) and tok.lower not in places and not view.dateline(tok)
-        }
+        caps_in_article: dict[str, str] = {}
+        judged: list[Token] = []  # tokens outside headlines, not in capitals: the candidates
         for tok in view.tokens:
-            if tok.is_caps or not view.judged(tok):
+            if tok.sentence.index in headline:
                 continue
+            caps = tok.is_caps
+            if not caps:
+                judged.append(tok)
+            if view.dateline(tok):
+                continue
+            forms = counts.get(tok.lower)
+            if forms is None:
+                counts[tok.lower] = forms = {}
+            forms[tok.text] = forms.get(tok.text, 0) + 1
+            if caps and tok.lower not in places:
+                caps_in_article[tok.lower] = tok.text
+        for tok in judged:
             lower = tok.lower
             canonical = known.get(lower)
             in_article = caps_in_article.get(lower)
+            if canonical is None and in_article is None:
+                continue  # neither a known acronym nor one in capitals here: nothing to compare with
             if tok.text.islower():
                 if canonical is None and not self._dominant(in_article, counts.get(lower), lower):
                     continue

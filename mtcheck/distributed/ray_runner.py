@@ -136,7 +136,10 @@ class RayRunner:
         model = needs_model(cfg, articles)
         queue: deque[Shard] = deque(split(articles, cfg.ray_shard_size))
         slots = self._slots(ray, model, len(queue))
-        env = {"env_vars": worker_env()}
+        # Only when there is something to pass: a runtime env of its own keeps a job off the idle
+        # workers Ray started in advance, and each new worker costs a second or two.
+        forwarded = worker_env()
+        env = {"env_vars": forwarded} if forwarded else None
         self.stats = RunStats(mode="actors" if model else "tasks", workers=slots, shards=len(queue))
 
         actor_cls = ray.remote(ModelWorker).options(

@@ -1,13 +1,15 @@
-"""pysbd's English segmenter with two shortcuts that skip work which cannot change its result.
+"""pysbd's English segmenter with shortcuts that skip work which cannot change its result.
 
 pysbd spends most of its time in steps that are no-ops for ordinary news text:
 
 - the abbreviation pass runs two regular expressions for each of ~190 abbreviations whose letters
   occur anywhere in the text (``is``, ``man``, ``co``...), although it can only ever replace a full
   stop written right after the abbreviation (``co.``);
-- the list pass looks for ``a.``/``1.``/``a)``/``1)`` list markers one alphabet letter at a time.
+- the list pass looks for ``a.``/``1.``/``a)``/``1)`` list markers one alphabet letter at a time;
+- some 30 rewriting rules per sentence restore placeholders (``∯`` for a protected full stop,
+  ``ƪƪƪ`` for an ellipsis) that most sentences do not contain.
 
-Both shortcuts test the exact precondition of the skipped step and otherwise run pysbd's own code,
+Each shortcut tests the exact precondition of the skipped step and otherwise runs pysbd's own code,
 so the sentences are identical to stock pysbd's (tests/test_sbd.py compares them on real and
 adversarial text).
 """
@@ -74,6 +76,21 @@ class _AbbreviationReplacer(English.AbbreviationReplacer):
         return text
 
 
+# Characters without which each group of pysbd's rewriting rules cannot match: its placeholders,
+# or the full stops of an ellipsis. Rules run in order and only write their own placeholders, so a
+# text with none of these comes out of the whole group unchanged.
+_ELLIPSIS = re.compile(r"\.\.\.|\.\s\.\s\.")
+_SYMBOL_MARKS = frozenset("∯♬♭&☉☇☈☄ȸȹ")
+_REINSERT_MARKS = frozenset("ƪ♟♝☏∮")
+_ONLY_LETTERS = re.compile(r"\A[a-zA-Z]*\Z")
+_QUOTE_AT_END = re.compile(English.QUOTATION_AT_END_OF_SENTENCE_REGEX)
+_QUOTE_AT_END_SPLIT = re.compile(English.SPLIT_SPACE_QUOTATION_AT_END_OF_SENTENCE_REGEX)
+
+
+def _has_any(text: str, marks: frozenset[str]) -> bool:
+    return not marks.isdisjoint(text)
+
+
 class _Processor(Processor):
     def process(self) -> str | list[str]:
         # pysbd 0.3.4's Processor.process; the list pass only runs when a list marker could be there.
@@ -92,6 +109,40 @@ class _Processor(Processor):
             self.lang.FileFormatRule,
         )
         return self.split_into_segments()
+
+    def split_into_segments(self) -> list[str]:
+        # pysbd 0.3.4's, with each group of rewriting rules run only where it can match.
+        lang = self.lang
+        if "(" in self.text:
+            self.check_for_parens_between_quotes()
+        sents = self.rm_none_flatten(self.text.split("\r"))
+        sents = [
+            Text(s).apply(lang.SingleNewLineRule, *lang.EllipsisRules.All)
+            if "\n" in s or _ELLIPSIS.search(s)
+            else s
+            for s in sents
+        ]
+        sents = self.rm_none_flatten([self.check_for_punctuation(s) for s in sents])
+        postprocessed_sents = []
+        for sent in sents:
+            if _has_any(sent, _SYMBOL_MARKS):
+                sent = Text(sent).apply(*lang.SubSymbolsRules.All)
+            post_process_sent = self.post_process_segments(sent)
+            if post_process_sent and isinstance(post_process_sent, str):
+                postprocessed_sents.append(post_process_sent)
+            elif isinstance(post_process_sent, list):
+                postprocessed_sents.extend(post_process_sent)
+        return [Text(ns).apply(lang.SubSingleQuoteRule) if "&" in ns else ns for ns in postprocessed_sents]
+
+    def post_process_segments(self, txt: str) -> str | list[str]:
+        # pysbd 0.3.4's, with the ellipsis placeholders restored only where there are some.
+        if len(txt) > 2 and _ONLY_LETTERS.search(txt):
+            return txt
+        if _has_any(txt, _REINSERT_MARKS):
+            txt = Text(txt).apply(*self.lang.ReinsertEllipsisRules.All)
+        if _QUOTE_AT_END.search(txt):
+            return _QUOTE_AT_END_SPLIT.split(txt)
+        return txt.replace("\n", "").strip()
 
 
 class FastEnglish(English):

@@ -343,7 +343,7 @@ class AcronymCasing(Rule):
         for tok in view.tokens:
             if tok.sentence.index in headline:
                 continue
-            caps = tok.is_caps
+            caps = len(tok.text) >= 2 and tok.text.isupper()  # tok.is_caps, inlined: it runs for every word
             if not caps:
                 judged.append(tok)
             if view.dateline(tok):

@@ -45,6 +45,9 @@ class AlignOptions:
     absorb: float = 0.5
     # Half-width of the search band around the diagonal (widened when the sentence counts differ).
     band: int = 8
+    # Most the band widens for differing counts. Uncapped, the width grows with the article when one
+    # side splits or drops a steady share of sentences, and the search becomes quadratic.
+    max_widen: int = 32
 
 
 _DEFAULT = AlignOptions()
@@ -143,7 +146,8 @@ class _Aligner:
         self.n, self.m = n, m
         # Wide enough that consecutive rows of the band overlap and that the counts' difference
         # (sentences one side split or dropped) fits.
-        self.width = opts.band + math.ceil(abs(n - m) / 2) + math.ceil(max(n, m) / max(1, min(n, m)))
+        widen = min(math.ceil(abs(n - m) / 2), opts.max_widen)
+        self.width = opts.band + widen + math.ceil(max(n, m) / max(1, min(n, m)))
         self._sim11: dict[tuple[int, int], float] = {}
 
     def bounds(self, i: int) -> tuple[int, int]:

@@ -2,7 +2,12 @@
 
 Builds ~600-word articles from the clean test corpus (every fifth one garbled), runs the batch
 in-process the way the CLI does (read JSONL -> Checker.run) and writes benchmarks/results/batch_speed.json.
+
+The machine is shared, so absolute numbers move with its load (reported next to them). --baseline REV
+compares with the mtcheck package of an older git revision side by side: both run the same batch in
+fresh processes, alternating, and the ratio of their rates is what to quote.
 Run: .venv/bin/python benchmarks/batch_speed.py [--articles 300] [--fluency-articles 10] [--profile]
+     [--baseline REV --rounds 4]
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import os
 import platform
 import pstats
 import random
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -48,11 +55,71 @@ def make_jsonl(path: Path, n: int, words: int = 600, seed: int = 1) -> float:
 
 
 def timed(path: Path, config: Config) -> tuple[float, int]:
-    start = time.perf_counter()
+    elapsed, _, done = timed_cpu(path, config)
+    return elapsed, done
+
+
+def timed_cpu(path: Path, config: Config) -> tuple[float, float, int]:
+    """Wall seconds, this process's CPU seconds, and articles checked."""
+    start, cpu = time.perf_counter(), time.process_time()
     articles, errors, _ = read_input(str(path), "auto", config)
     report = check_batch(articles, errors, config)
-    elapsed = time.perf_counter() - start
-    return elapsed, len(report.documents)
+    return time.perf_counter() - start, time.process_time() - cpu, len(report.documents)
+
+
+# Run in a fresh interpreter with one mtcheck tree first on sys.path: warm up, then time the batch.
+_CHILD = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from mtcheck.batch import check_batch, read_input
+from mtcheck.config import Config
+config = Config(fluency=False)
+def run():
+    start, cpu = time.perf_counter(), time.process_time()
+    articles, errors, _ = read_input(sys.argv[2], "auto", config)
+    report = check_batch(articles, errors, config)
+    return time.perf_counter() - start, time.process_time() - cpu, len(report.documents)
+run()
+print(json.dumps([run() for _ in range(int(sys.argv[3]))]))
+"""
+
+
+def compare_with(revision: str, path: Path, rounds: int) -> dict:
+    """Rules-only rates of this tree and of ``revision``'s mtcheck, measured alternately."""
+    sha = subprocess.run(
+        ["git", "rev-parse", "--short", revision], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    with tempfile.TemporaryDirectory() as old_root:
+        archive = subprocess.run(
+            ["git", "archive", sha, "mtcheck"], cwd=ROOT, capture_output=True, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", old_root], input=archive.stdout, check=True)
+        runs: dict[str, list[list[float]]] = {"current": [], "baseline": []}
+        load_before = os.getloadavg()
+        for _ in range(rounds):
+            for name, root in (("current", str(ROOT)), ("baseline", old_root)):
+                out = subprocess.run(
+                    [sys.executable, "-c", _CHILD, root, str(path), "2"],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+                runs[name].extend(json.loads(out))
+        load_after = os.getloadavg()
+    result: dict = {"baseline_revision": sha, "timed_runs_each": 2 * rounds}
+    for name, rows in runs.items():
+        done = rows[0][2]
+        result[name] = {
+            "median_articles_per_second": round(done / statistics.median(r[0] for r in rows), 1),
+            "best_articles_per_second": round(done / min(r[0] for r in rows), 1),
+            "median_articles_per_cpu_second": round(done / statistics.median(r[1] for r in rows), 1),
+        }
+    for key in ("median_articles_per_second", "median_articles_per_cpu_second"):
+        result[f"speedup_{key.removeprefix('median_')}"] = round(
+            result["current"][key] / result["baseline"][key], 2
+        )
+    result["load_average_1min"] = {"before": round(load_before[0], 2), "after": round(load_after[0], 2)}
+    return result
 
 
 def main() -> None:
@@ -60,8 +127,14 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--fluency-articles", type=int, default=10)
     parser.add_argument("--profile", action="store_true", help="Print the slowest functions of the rule run.")
+    parser.add_argument(
+        "--baseline", help="git revision whose mtcheck to compare with, side by side (rules only)"
+    )
+    parser.add_argument("--rounds", type=int, default=4, help="alternating runs of each tree with --baseline")
     args = parser.parse_args()
-    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
+    # Sections this run does not measure keep their earlier numbers.
+    results: dict = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    results["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "batch.jsonl"
         mean_words = make_jsonl(path, args.articles)
@@ -70,7 +143,8 @@ def main() -> None:
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
-        elapsed, done = timed(path, rules)
+        load = os.getloadavg()[0]
+        elapsed, cpu, done = timed_cpu(path, rules)
         if args.profile:
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
@@ -80,10 +154,23 @@ def main() -> None:
             "seconds": round(elapsed, 3),
             "articles_per_second": round(done / elapsed, 1),
             "words_per_second": round(done * mean_words / elapsed),
+            "cpu_seconds": round(cpu, 3),
+            "articles_per_cpu_second": round(done / cpu, 1),
+            "load_average_1min": round(load, 2),
         }
         print(
-            f"rules only: {done} articles of ~{mean_words:.0f} words: {elapsed:.2f}s, {done / elapsed:.1f}/s"
+            f"rules only: {done} articles of ~{mean_words:.0f} words: {elapsed:.2f}s, {done / elapsed:.1f}/s "
+            f"({done / cpu:.1f} per CPU second; load average {load:.2f} on {os.cpu_count()} CPUs)"
         )
+        if args.baseline:
+            compared = compare_with(args.baseline, path, args.rounds)
+            results["rules_only_vs_baseline"] = compared
+            now, then = compared["current"], compared["baseline"]
+            print(
+                f"vs {compared['baseline_revision']}: {now['median_articles_per_second']}/s against "
+                f"{then['median_articles_per_second']}/s, x{compared['speedup_articles_per_second']} "
+                f"(CPU: x{compared['speedup_articles_per_cpu_second']}); load {compared['load_average_1min']}"
+            )
         if args.fluency_articles:
             small = Path(tmp) / "fluency.jsonl"
             make_jsonl(small, args.fluency_articles, seed=2)

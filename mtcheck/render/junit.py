@@ -6,6 +6,7 @@ only on ``--min-score`` gets one failure saying so; an article that could not be
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -24,9 +25,13 @@ def _detail(doc: DocumentReport, index: int) -> str:
     return "\n".join(lines)
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _clean(text: str) -> str:
-    # XML 1.0 cannot carry most control characters, even escaped; an article may contain them.
-    return "".join(ch if ch in "\t\n\r" or ord(ch) >= 0x20 else "\ufffd" for ch in text)
+    # XML 1.0 cannot carry most control characters, U+FFFE/U+FFFF or lone surrogates, even escaped;
+    # an article may contain them.
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def to_xml(report: Report, fail_on: str | None = None, paths: Mapping[str, str] | None = None) -> ET.Element:

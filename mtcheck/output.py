@@ -24,7 +24,25 @@ def write_atomic(path: str | Path, content: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(content)
+            handle.flush()
+            # On disk before the rename, so that a crash cannot leave an empty report in its place.
+            os.fsync(handle.fileno())
+            # mkstemp makes the file private (0600); a report gets the mode a plain write would give.
+            os.fchmod(handle.fileno(), _mode_for(target))
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    """The existing report's mode, else what the umask allows for a new file."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -153,6 +153,9 @@ def read_folder(folder: Path, fmt: str = "auto", src_lang: str | None = None) ->
 
 
 # --- JSONL ----------------------------------------------------------------------------------------
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _jsonl_article(raw: str, seen: dict[str, int], line: int) -> Article:
     try:
         item = json.loads(raw)
@@ -164,6 +167,9 @@ def _jsonl_article(raw: str, seen: dict[str, int], line: int) -> Article:
     for key in _JSONL_KEYS:
         if item.get(key) is not None and not isinstance(item[key], str):
             raise ValueError(f"{key!r} must be a string")
+        # JSON escapes can spell a lone surrogate (\ud800), which no report could encode as UTF-8.
+        if item.get(key) is not None and _SURROGATE.search(item[key]):
+            raise ValueError(f"{key!r} holds an unpaired surrogate escape: not valid Unicode text")
     doc_id = item.get("id")
     if not doc_id or not doc_id.strip():
         raise ValueError("missing 'id'")
@@ -207,7 +213,7 @@ def _guess_id(raw: str) -> str | None:
     except json.JSONDecodeError:
         return None
     value = item.get("id") if isinstance(item, dict) else None
-    return value if isinstance(value, str) and value.strip() else None
+    return value if isinstance(value, str) and value.strip() and not _SURROGATE.search(value) else None
 
 
 # --- RSS / Atom -----------------------------------------------------------------------------------

@@ -33,6 +33,9 @@ def write_atomic(path: str | Path, content: str) -> None:
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    except UnicodeEncodeError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{path}: the report holds text that is not valid Unicode ({exc.reason})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -7,6 +7,7 @@ stays instant.
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,16 +32,26 @@ class _Group(TyperGroup):
         except MtcheckError as exc:
             if _state["debug"]:
                 raise
-            click.echo(f"mtcheck: error: {exc}", err=True)
+            click.echo(f"mtcheck: error: {_one_line(exc)}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("mtcheck: interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`mtcheck check a.txt | head`): nothing to say, and nobody to say it to.
+            sys.stdout = click.utils.PacifyFlushWrapper(sys.stdout)  # type: ignore[assignment]
+            ctx.exit(141)
         except Exception as exc:  # last line of defence: one line, not a traceback
             if _state["debug"]:
                 raise
-            click.echo(f"mtcheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+            message = f"{type(exc).__name__}: {_one_line(exc)}"
+            click.echo(f"mtcheck: internal error: {message} (rerun with --debug)", err=True)
             ctx.exit(EXIT_ERROR)
+
+
+def _one_line(exc: BaseException) -> str:
+    """Messages from libraries (transformers, feedparser) may span lines; stderr gets exactly one."""
+    return " ".join(part.strip() for part in str(exc).splitlines() if part.strip())
 
 
 app = typer.Typer(
@@ -549,6 +560,9 @@ def _root(
     ] = False,
 ) -> None:
     _state["debug"] = debug
+    if not debug:
+        # Library warnings (tokenizers, bs4, feedparser) would put extra lines on stderr.
+        warnings.simplefilter("ignore")
 
 
 def main() -> None:

@@ -71,7 +71,7 @@ class CausalLMScorer:
     ) -> CausalLMScorer:
         """Resolve ``spec`` (None: the embedded default) and load it for scoring."""
         import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
         from mtcheck.backends.hf import quiet_transformers
 
@@ -92,11 +92,23 @@ class CausalLMScorer:
             kwargs: dict = {}
         else:
             kwargs = hub_kwargs(resolved.location, resolved.revision, "fluency")
+        label = spec or resolved.name
         try:
+            config = AutoConfig.from_pretrained(resolved.location, **kwargs)
+            # transformers would load a translation model's decoder as a causal LM and fail later.
+            if getattr(config, "is_encoder_decoder", False):
+                raise ModelError(
+                    f"fluency model {label!r} is an encoder-decoder ({config.model_type}) model, "
+                    "not a causal language model"
+                )
             tokenizer = AutoTokenizer.from_pretrained(resolved.location, **kwargs)
+            if not getattr(tokenizer, "is_fast", False):
+                raise ModelError(f"fluency model {label!r} has no fast tokenizer (needed for word offsets)")
             model = AutoModelForCausalLM.from_pretrained(resolved.location, dtype=dtype, **kwargs)
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"cannot load fluency model {spec or resolved.name!r}: {exc}") from None
+        except ModelError:
+            raise
+        except Exception as exc:  # corrupt files raise many types (OSError, ValueError, SafetensorError...)
+            raise ModelError(f"cannot load fluency model {label!r}: {exc}") from None
         model.to(device).eval()
         return cls(
             model,

@@ -111,10 +111,78 @@ class Case:
     max_seconds: float = 60.0
     marks: tuple = field(default_factory=tuple)
     interrupt: bool = False  # run as a subprocess and send SIGINT once it blocks reading stdin
+    setup: Callable[[Path], None] | None = None  # builds what files cannot (a model folder)
 
 
 def _check(*args: str) -> tuple[str, ...]:
     return ("check", *args, "--no-fluency")
+
+
+def _batch(*args: str) -> tuple[str, ...]:
+    return ("batch", *args, "--no-fluency")
+
+
+def _fluency(model: str) -> tuple[str, ...]:
+    return ("check", "{tmp}/a.txt", "--fluency-model", model, "--device", "cpu", "--threads", "1")
+
+
+def _jsonl(*lines: str) -> bytes:
+    return ("\n".join(lines) + "\n").encode()
+
+
+GOOD_LINE = '{"id": "first", "mt": "The ministers met in Brussels on Tuesday."}'
+LAST_LINE = '{"id": "last", "mt": "They agreed to meet again in March."}'
+
+
+def _batch_kept(*errors: int) -> Callable[[Path], None]:
+    """The good lines are checked, in input order; each bad line is reported with its number."""
+
+    def check(tmp: Path) -> None:
+        report = json.loads((tmp / "report.json").read_text(encoding="utf-8"))
+        assert [d["id"] for d in report["documents"]] == ["first", "last"]
+        assert [e["line"] for e in report["errors"]] == list(errors)
+
+    return check
+
+
+def _pages_contained(tmp: Path) -> None:
+    pages = tmp / "pages"
+    names = sorted(p.name for p in pages.iterdir())
+    assert len(names) == 6 and "index.html" in names  # five articles, none overwrote another
+    assert all(p.resolve().parent == pages.resolve() for p in pages.iterdir())
+    assert not (tmp / "evil.html").exists() and not Path("/tmp/evil.html").exists()
+
+
+HOSTILE_IDS = _jsonl(
+    '{"id": "../../evil", "mt": "One sentence."}',
+    '{"id": "index", "mt": "Two sentences."}',
+    '{"id": "A", "mt": "Three sentences."}',
+    '{"id": "a", "mt": "Four sentences."}',
+    '{"id": "/tmp/evil.html", "mt": "Five sentences."}',
+)
+EMPTY_FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title></channel></rss>'
+
+
+def _tiny_causal(tmp: Path) -> None:
+    from tests.backends.tiny_causal import build_tiny_causal_lm
+
+    build_tiny_causal_lm(tmp / "lm")
+
+
+def _corrupt_causal(tmp: Path) -> None:
+    _tiny_causal(tmp)
+    weights = tmp / "lm" / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:200])  # a download cut short
+
+
+def _tiny_marian(tmp: Path) -> None:
+    from tests.backends.tiny_marian import build_tiny_marian
+
+    build_tiny_marian(tmp / "lm")
+
+
+def _scored(tmp: Path) -> None:
+    assert _report(tmp)["documents"][0]["scores"]["fluency"] is not None
 
 
 DEFINED = (0, 1)  # a report was written; pass or fail is the rules' business
@@ -245,6 +313,73 @@ CASES = [
         report=False,
     ),
     Case(
+        "JSONL line that is not JSON",
+        {"b.jsonl": _jsonl(GOOD_LINE, '{"id": "x", "mt": "unterminated', LAST_LINE)},
+        _batch("{tmp}/b.jsonl"),
+        DEFINED,
+        check=_batch_kept(2),
+    ),
+    Case(
+        "JSONL line without mt",
+        {"b.jsonl": _jsonl(GOOD_LINE, '{"id": "x", "reference": "A re-translation."}', "[1, 2]", LAST_LINE)},
+        _batch("{tmp}/b.jsonl"),
+        DEFINED,
+        check=_batch_kept(2, 3),
+    ),
+    Case(
+        "JSONL lone surrogate escape",
+        {"b.jsonl": _jsonl(GOOD_LINE, '{"id": "x\\ud800", "mt": "Broken \\udc00 text."}', LAST_LINE)},
+        _batch("{tmp}/b.jsonl"),
+        DEFINED,
+        check=_batch_kept(2),
+    ),
+    Case("feed with no items", {"f.rss": EMPTY_FEED}, _batch("{tmp}/f.rss"), 2, "no entries"),
+    Case(
+        "hostile ids as page names",
+        {"b.jsonl": HOSTILE_IDS},
+        _batch("{tmp}/b.jsonl", "--report-dir", "{tmp}/pages"),
+        DEFINED,
+        check=_pages_contained,
+    ),
+    Case(
+        "fluency model folder missing",
+        {"a.txt": ARTICLE.encode()},
+        _fluency("{tmp}/nope"),
+        2,
+        "no such folder",
+    ),
+    Case(
+        "fluency model with a broken config.json",
+        {"a.txt": ARTICLE.encode(), "lm/config.json": b'{"model_type": '},
+        _fluency("{tmp}/lm"),
+        2,
+        "cannot load fluency model",
+    ),
+    Case(
+        "fluency model with truncated weights",
+        {"a.txt": ARTICLE.encode()},
+        _fluency("{tmp}/lm"),
+        2,
+        "cannot load fluency model",
+        setup=_corrupt_causal,
+    ),
+    Case(
+        "seq2seq model given as fluency model",
+        {"a.txt": ARTICLE.encode()},
+        _fluency("{tmp}/lm"),
+        2,
+        "encoder-decoder (marian) model",
+        setup=_tiny_marian,
+    ),
+    Case(
+        "a working local fluency model (control)",
+        {"a.txt": ARTICLE.encode()},
+        _fluency("{tmp}/lm"),
+        DEFINED,
+        check=_scored,
+        setup=_tiny_causal,
+    ),
+    Case(
         "Ctrl-C (SIGINT) mid-run",
         {},
         _check("-"),
@@ -331,6 +466,8 @@ def _interrupt(case: Case, tmp: Path) -> tuple[int, str, str]:
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=c.marks) for c in CASES])
 def test_bad_input(case: Case, tmp_path: Path) -> None:
     _materialise(case, tmp_path)
+    if case.setup is not None:
+        case.setup(tmp_path)
     before = _snapshot(tmp_path)
     started = time.perf_counter()
     code, stdout, stderr = (_interrupt if case.interrupt else _invoke)(case, tmp_path)
@@ -347,7 +484,8 @@ def test_bad_input(case: Case, tmp_path: Path) -> None:
         assert case.message in stderr, stderr
     if code not in (0, 1):
         assert stdout == "", "a failed run printed a partial report"
-    assert _snapshot(tmp_path) == before, "an input file was modified"
+    after = _snapshot(tmp_path)
+    assert {path: after.get(path) for path in before} == before, "an input file was modified or removed"
     assert not list(tmp_path.rglob(".*.tmp")), "a temporary report file was left behind"
     if case.report and code not in (0, 1):
         assert (tmp_path / "report.json").read_bytes() == OLD_REPORT, "a failed run touched the old report"

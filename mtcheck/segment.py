@@ -12,7 +12,8 @@ import re
 from mtcheck.document import Document, Paragraph, Sentence
 from mtcheck.sbd import segmenter
 
-_CLOSERS = frozenset('”»"’')
+_CLOSER_CHARS = '”»"’'
+_CLOSERS = frozenset(_CLOSER_CHARS)
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _GLUED_BOUNDARY = re.compile(r"(?<=[a-z\d][a-z\d][.!?])[\"”’»)]?(?=[A-Z][a-z])")
 # pysbd is rule-based and slows down a lot on pathological inputs; beyond this, split by a plain regex.
@@ -79,10 +80,16 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             e += len(gap.rstrip())
         tiled.append((0 if i == 0 else s, e))
     # A closing quote glued to the next word belongs to the sentence it closes (``Iran.”Gave``).
-    for i in range(1, len(tiled)):
-        (ps, pe), (s, e) = tiled[i - 1], tiled[i]
-        if pe == s and chunk[s] in _CLOSERS and e - s > 1:
-            tiled[i - 1], tiled[i] = (ps, pe + 1), (s + 1, e)
+    # A "sentence" of closing marks only (``He said.”`` at a paragraph end) is merged back too.
+    merged: list[tuple[int, int]] = []
+    for s, e in tiled:
+        if merged and not chunk[s:e].strip(_CLOSER_CHARS + " "):
+            merged[-1] = (merged[-1][0], e)
+            continue
+        if merged and merged[-1][1] == s and chunk[s] in _CLOSERS:
+            merged[-1], s = (merged[-1][0], s + 1), s + 1
+        merged.append((s, e))
+    tiled = merged
     out: list[tuple[int, int]] = []
     for s, e in tiled:
         out.extend(_split_glued(chunk, s, e))

@@ -75,3 +75,8 @@ def test_line_col_is_one_based() -> None:
     doc = segment("ab\ncd")
     assert doc.line_col(0) == (1, 1)
     assert doc.line_col(4) == (2, 2)
+
+
+def test_closing_quote_at_paragraph_end_stays_with_its_sentence() -> None:
+    assert texts("He said.”") == ["He said.”"]
+    assert texts("He said “we go.”\n\nNext.") == ["He said “we go.”", "Next."]

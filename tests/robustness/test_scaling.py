@@ -130,5 +130,8 @@ def test_rules_on_degenerate_text(unit: str) -> None:
             continue
         t10 = _best(lambda: run(20_000), repeat=2)
         if t10 > 0.05 and _ratio(t1, t10) > MAX_RATIO:
-            slow.append(f"{rule.code}: {t1 * 1000:.1f} ms -> {t10 * 1000:.1f} ms")
+            # Confirm before blaming the rule: another process may have taken the CPU meanwhile.
+            t1, t10 = _best(lambda: run(2_000), repeat=5), _best(lambda: run(20_000), repeat=3)
+            if _ratio(t1, t10) > MAX_RATIO:
+                slow.append(f"{rule.code}: {t1 * 1000:.1f} ms -> {t10 * 1000:.1f} ms")
     assert not slow, "super-linear rules: " + "; ".join(slow)

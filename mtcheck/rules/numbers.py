@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from mtcheck.document import Finding, Severity
 from mtcheck.rules.base import Example, Rule, RuleContext, register
 
+_CAPITAL_NEXT = re.compile(r"\s+[A-Z]")
 _MAGNITUDE = re.compile(r"\b(Million|Billion|Trillion|million|billion|trillion)\b(?![\-’'])")
 # Words that may stand where the count of a magnitude goes: “a billion”, “several million”, “per million”.
 _COUNT_WORDS = frozenset(
@@ -102,7 +103,8 @@ class LostMagnitudeNumber(Rule):
         text = ctx.text
         for m in _MAGNITUDE.finditer(text):
             word = m.group()
-            before = text[: m.start()].rstrip()
+            # A bounded look back: slicing the whole prefix per match was quadratic on long articles.
+            before = text[max(0, m.start() - 400) : m.start()].rstrip()
             prev = re.search(r"([\w$€£¥%]+)[^\w\n]*$", before[-40:])
             prev_word = prev.group(1) if prev else ""
             sentence_start = not before or before[-1] in '.!?\n“"(' or prev is None
@@ -111,7 +113,7 @@ class LostMagnitudeNumber(Rule):
                 continue
             if word[0].isupper():
                 # “The Million Dollar Quartet”: a capitalised run is a title or a name.
-                if sentence_start or re.match(r"\s+[A-Z]", text[m.end() :]):
+                if sentence_start or _CAPITAL_NEXT.match(text, m.end()):
                     continue
                 counted = prev_word.lower() in _COUNT_WORDS
                 if counted:

@@ -266,6 +266,7 @@ class SubjectlessFragment(Rule):
 
 # Sentence punctuation (optionally with a closing quote) glued to the next sentence's first word.
 _GLUED = re.compile(r"(?<=[a-z][a-z])([.!?][\"”’»]?|[\"”’][.!?])(?=[A-Z][a-z])")
+_NEXT_WORD = re.compile(r"\w+")
 _GLUED_COMMA = re.compile(r"(?<=[a-z][a-z])([,;])(?=[A-Za-z][a-z])")
 
 
@@ -296,7 +297,7 @@ class MissingSpaceAfterPunctuation(Rule):
                 # Domain names and file names (amazon.com, index.html) are lowercase after the dot.
                 if m.group(1) in {".", ","} and _in_token(text, m.start()):
                     continue
-                nxt = re.match(r"\w+", text[m.end() :])
+                nxt = _NEXT_WORD.match(text, m.end())  # not text[m.end():], a copy per match
                 word = nxt.group() if nxt else ""
                 yield self.finding(
                     ctx,

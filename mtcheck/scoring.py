@@ -14,7 +14,7 @@ summed over independent signals (a Poisson model, so signals multiply as probabi
 A signal that is missing (no re-translation, fluency off, a sentence with no counterpart, which MT603
 reports already) adds nothing, so a clean article with neither scores 100 and each finding still costs.
 
-How the constants were chosen, on /work/shared/data/mqm_dev.jsonl (6 zh->en news documents x 10
+How the constants were chosen, on the MQM dev set (shared/data/mqm_dev.jsonl: 6 zh->en news documents x 10
 systems, 3 MQM raters, the human reference as re-translation):
 - ADEQUACY_RATE 0.1 sets the hazard's scale: least squares of segment MQM/5 on ``words * (1 - chrF)``
   through the origin gives 0.087 (0.074 beside fluency), rounded to 0.1, i.e. one major error per

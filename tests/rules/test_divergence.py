@@ -138,3 +138,15 @@ def test_low_adequacy_quiet_on_close_paraphrase() -> None:
 def test_rules_need_a_reference() -> None:
     assert flagged("MT601", "They bought Billion missiles.") == []
     assert REGISTRY["MT601"].needs == frozenset({"reference"})
+
+
+def test_lowercase_generic_title_is_not_an_entity_mismatch() -> None:
+    mt = "The press secretary of the province said the director would resign."
+    ref = "The Press Secretary of the Province said the Director would resign. The Press Secretary left."
+    assert flagged("MT602", mt, ref) == []
+
+
+def test_lowercased_name_is_still_an_entity_mismatch() -> None:
+    mt = "The secretary met officials in beijing on Monday."
+    ref = "The Secretary met officials in Beijing on Monday."
+    assert flagged("MT602", mt, ref) == ["beijing"]

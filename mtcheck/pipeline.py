@@ -189,6 +189,17 @@ class Checker:
 
         With ``strict`` (a single article on the command line) the first input error is raised.
         """
+        items, failed = self.prepare_all(articles, errors, strict)
+        return self.judge_all(items, failed, progress)
+
+    def prepare_all(
+        self, articles: Sequence[Article], errors: Sequence[InputError] = (), strict: bool = False
+    ) -> tuple[list[Prepared], list[InputError]]:
+        """Every stage before the rules (segment, re-translate, align, score fluency): the model work.
+
+        Split from :meth:`judge_all` so that a distributed run can do this on a GPU worker and the
+        rules on CPU workers.
+        """
         failed = list(errors)
         items: list[Prepared] = []
         for article in articles:
@@ -201,6 +212,13 @@ class Checker:
         self.attach_references(items)
         self.align(items)
         self.score_fluency(items)
+        return items, failed
+
+    def judge_all(
+        self, items: Sequence[Prepared], failed: Sequence[InputError], progress: Progress | None = None
+    ) -> Report:
+        """Rules, scores and the gate over prepared articles; no model is needed from here on."""
+        failed = list(failed)
         reports = []
         for item in items:
             reports.append(self.judge(item))

@@ -41,6 +41,7 @@ class Config:
     ray_cpus: float = 1.0  # CPUs per model actor or rule task
     ray_gpus: float = 0.0  # GPUs per model actor
     ray_retries: int = 2  # further tries for a shard whose worker died
+    ray_split: bool | None = None  # rules in CPU tasks, not in the model actors; None: when ray_gpus > 0
     source: Path | None = None  # where the file settings came from
 
     def merged(self, **flags: Any) -> Config:

@@ -6,6 +6,9 @@ How the work is laid out, and why:
   each holding a :class:`~mtcheck.pipeline.Checker` whose models load once, on its first shard, and
   stay loaded (``ray_cpus``/``ray_gpus`` per actor, so a GPU node takes them); rule-only batches run
   as plain tasks, which need no warm state;
+- with ``ray_split`` (the default when actors hold GPUs) an actor runs only the model stages and a
+  plain CPU task runs the rules on its output, passed between workers without the driver, so the
+  GPU moves on to the next shard while the rules of the last one run elsewhere;
 - each actor has one shard in flight, so a worker that dies is blamed for exactly one shard: that
   shard is tried again on a fresh actor, then split in halves to isolate an article that kills its
   worker every time; an article that fails ``ray_retries + 1`` times (or raises inside the pipeline)
@@ -28,7 +31,7 @@ from typing import Any
 from mtcheck import __version__
 from mtcheck.config import Config
 from mtcheck.distributed.shards import Shard, ShardResult, assemble, failed_article, split
-from mtcheck.distributed.worker import ModelWorker, check_rules_only
+from mtcheck.distributed.worker import ModelWorker, check_rules_only, judge_task
 from mtcheck.document import InputError, Report
 from mtcheck.errors import ConfigError, MtcheckError
 from mtcheck.pipeline import Progress
@@ -56,6 +59,16 @@ def needs_model(config: Config, articles: Sequence[Article]) -> bool:
 
 def worker_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k.startswith("MTCHECK_") or k in FORWARD_ENV}
+
+
+@dataclass
+class _Pending:
+    """One call in flight: a whole shard ("run"), or its model stage ("prepare") or rules ("judge")."""
+
+    kind: str
+    shard: Shard
+    slot: int | None  # the worker slot it occupies, freed when it returns
+    partner: Any = None  # the other half of a prepare/judge pair
 
 
 @dataclass
@@ -97,18 +110,25 @@ class RayRunner:
             raise ConfigError(f"cannot reach the Ray cluster at {address!r}: {exc}") from None
         return True
 
-    def _slots(self, ray: Any, model: bool, shards: int) -> int:
+    def _slots(self, ray: Any, model: bool, split_rules: bool, shards: int) -> int:
+        """How many workers (actors, or tasks in flight) the cluster's resources can hold at once.
+
+        Never more than fit: a call to an actor that cannot be placed would wait forever. With the
+        rules in separate tasks, the actors leave CPUs for those tasks, or nothing could judge.
+        """
         resources = ray.cluster_resources()
         cpus, gpus = resources.get("CPU", 0.0), resources.get("GPU", 0.0)
         cfg = self.config
-        if cpus < cfg.ray_cpus:
-            raise ConfigError(f"the Ray cluster has {cpus:g} CPUs; ray-cpus asks for {cfg.ray_cpus:g}")
+        need = cfg.ray_cpus * (2 if split_rules else 1)
+        if cpus < need:
+            what = "ray-cpus for a model worker and for a rules task" if split_rules else "ray-cpus"
+            raise ConfigError(f"the Ray cluster has {cpus:g} CPUs; {what} asks for {need:g}")
         if model and cfg.ray_gpus > gpus:
             raise ConfigError(f"the Ray cluster has {gpus:g} GPUs; ray-gpus asks for {cfg.ray_gpus:g}")
-        fit = int(cpus // cfg.ray_cpus)
+        fit = int((cpus - (cfg.ray_cpus if split_rules else 0)) // cfg.ray_cpus)
         if model and cfg.ray_gpus > 0:
             fit = min(fit, int(gpus // cfg.ray_gpus))
-        wanted = cfg.ray_workers or max(1, fit)
+        wanted = min(cfg.ray_workers or fit, fit)
         return max(1, min(wanted, shards))
 
     # --- driver -------------------------------------------------------------------------------
@@ -135,12 +155,15 @@ class RayRunner:
         cfg = self.config
         model = needs_model(cfg, articles)
         queue: deque[Shard] = deque(split(articles, cfg.ray_shard_size))
-        slots = self._slots(ray, model, len(queue))
+        split_rules = model and (cfg.ray_split if cfg.ray_split is not None else cfg.ray_gpus > 0)
+        slots = self._slots(ray, model, split_rules, len(queue))
         # Only when there is something to pass: a runtime env of its own keeps a job off the idle
         # workers Ray started in advance, and each new worker costs a second or two.
         forwarded = worker_env()
         env = {"env_vars": forwarded} if forwarded else None
         self.stats = RunStats(mode="actors" if model else "tasks", workers=slots, shards=len(queue))
+        if split_rules:
+            self.stats.mode = "actors+rule-tasks"
 
         actor_cls = ray.remote(ModelWorker).options(
             num_cpus=cfg.ray_cpus,
@@ -149,13 +172,15 @@ class RayRunner:
             max_task_retries=0,
             runtime_env=env,
         )
-        task = ray.remote(check_rules_only).options(num_cpus=cfg.ray_cpus, max_retries=0, runtime_env=env)
+        cpu = {"num_cpus": cfg.ray_cpus, "max_retries": 0, "runtime_env": env}
+        rules_task = ray.remote(check_rules_only).options(**cpu)
+        judge = ray.remote(judge_task).options(**cpu)
         actors: dict[int, Any] = {}
         if model:
             actors = {slot: actor_cls.remote(cfg) for slot in range(slots)}
 
         free = list(range(slots))
-        pending: dict[Any, tuple[Shard, int]] = {}
+        pending: dict[Any, _Pending] = {}
         done: list[tuple[int, ShardResult]] = []
 
         def finish(shard: Shard, result: ShardResult) -> None:
@@ -163,53 +188,74 @@ class RayRunner:
             if progress:
                 progress(len(shard.articles))
 
+        def submit(slot: int, shard: Shard) -> None:
+            if not model:
+                pending[rules_task.remote(cfg, shard.articles)] = _Pending("run", shard, slot)
+            elif not split_rules:
+                pending[actors[slot].check.remote(shard.articles)] = _Pending("run", shard, slot)
+            else:
+                # The rules task gets the prepared shard straight from the model worker's node (the
+                # driver never holds it) and runs while that worker starts on its next shard.
+                prepared = actors[slot].prepare.remote(shard.articles)
+                judged = judge.remote(cfg, prepared)
+                pending[prepared] = _Pending("prepare", shard, slot, judged)
+                pending[judged] = _Pending("judge", shard, None, prepared)
+
         try:
             while queue or pending:
                 while queue and free:
-                    slot, shard = free.pop(0), queue.popleft()
-                    ref = (
-                        actors[slot].check.remote(shard.articles)
-                        if model
-                        else task.remote(cfg, shard.articles)
-                    )
-                    pending[ref] = (shard, slot)
+                    submit(free.pop(0), queue.popleft())
                 ready, _ = ray.wait(list(pending), num_returns=1)
-                shard, slot = pending.pop(ready[0])
-                free.append(slot)
+                entry = pending.pop(ready[0])
+                if entry.slot is not None:
+                    free.append(entry.slot)
                 try:
                     result = ray.get(ready[0])
-                except ray.exceptions.RayTaskError as exc:
-                    # Python raised inside the pipeline: no retry helps; user errors end the run as
-                    # they would locally, anything else is pinned on its article.
-                    cause = getattr(exc, "cause", None)
-                    if isinstance(cause, MtcheckError):
-                        raise cause from None
-                    self._failed(
-                        shard, queue, finish, f"internal error: {type(cause).__name__}: {cause}", True
-                    )
                 except ray.exceptions.RayError as exc:
-                    if getattr(exc, "actor_init_failed", False):
-                        raise ConfigError(f"a Ray worker could not start: {_first_line(exc)}") from None
-                    if isinstance(exc, ray.exceptions.RuntimeEnvSetupError):
-                        raise ConfigError(f"a Ray worker could not start: {_first_line(exc)}") from None
-                    if model:
-                        ray.kill(actors[slot], no_restart=True)
-                        actors[slot] = actor_cls.remote(cfg)
+                    if entry.kind == "judge" and entry.partner in pending:
+                        continue  # its model stage failed too; that failure is handled there
+                    if entry.kind == "prepare" and entry.partner in pending:
+                        ray.cancel(entry.partner, force=True)
+                        del pending[entry.partner]
+                    died = self._classify(ray, exc)
+                    if died and entry.kind != "judge" and model and entry.slot is not None:
+                        ray.kill(actors[entry.slot], no_restart=True)
+                        actors[entry.slot] = actor_cls.remote(cfg)
                         self.stats.replaced_workers += 1
-                    self._failed(shard, queue, finish, f"the Ray worker died ({type(exc).__name__})", False)
-                else:
-                    if result.version != __version__:
-                        raise ConfigError(
-                            f"Ray worker {result.worker} runs mtcheck {result.version}, this is {__version__}"
-                        )
-                    self.stats.worker_ids.add(result.worker)
-                    finish(shard, result)
+                    reason = (
+                        f"the Ray worker died ({type(exc).__name__})"
+                        if died
+                        else f"internal error: {type(exc.cause).__name__}: {exc.cause}"
+                    )
+                    self._failed(entry.shard, queue, finish, reason, not died)
+                    continue
+                if entry.kind == "prepare":
+                    continue  # the model worker is free again; its rules task is still running
+                if result.version != __version__:
+                    raise ConfigError(
+                        f"Ray worker {result.worker} runs mtcheck {result.version}, this is {__version__}"
+                    )
+                self.stats.worker_ids.add(result.worker)
+                finish(entry.shard, result)
         finally:
             for ref in pending:
                 ray.cancel(ref, force=True)
             for actor in actors.values():
                 ray.kill(actor, no_restart=True)
         return assemble(cfg, done, errors)
+
+    @staticmethod
+    def _classify(ray: Any, exc: Exception) -> bool:
+        """True when the worker died (worth a retry); raises what must end the run as it would locally."""
+        if isinstance(exc, ray.exceptions.RayTaskError):
+            # Python raised inside the pipeline: no retry helps; user errors end the run as they
+            # would locally, anything else is pinned on its article.
+            if isinstance(exc.cause, MtcheckError):
+                raise exc.cause from None
+            return False
+        if getattr(exc, "actor_init_failed", False) or isinstance(exc, ray.exceptions.RuntimeEnvSetupError):
+            raise ConfigError(f"a Ray worker could not start: {_first_line(exc)}") from None
+        return True
 
     def _failed(
         self, shard: Shard, queue: deque[Shard], finish: Any, reason: str, deterministic: bool

@@ -11,13 +11,13 @@ import os
 import socket
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from mtcheck import __version__
 from mtcheck.config import Config
 from mtcheck.distributed.shards import FILE, ShardResult
-from mtcheck.document import DocumentReport, InputError
-from mtcheck.errors import MtcheckError
-from mtcheck.pipeline import Checker, prepare
+from mtcheck.document import InputError
+from mtcheck.pipeline import Checker, Prepared
 from mtcheck.readers import Article
 
 # Test-only fault hooks, for the fault tests; nothing else should set them. Each makes a worker
@@ -30,59 +30,76 @@ CRASH_ON_ENV = "MTCHECK_RAY_CRASH_ON"
 _calls = 0  # shards this process has started as plain tasks
 
 
-def check_shard(checker: Checker, articles: Sequence[Article]) -> ShardResult:
-    """Run the stages on a shard; input problems become errors, as in a local batch."""
+@dataclass
+class PreparedShard:
+    """A shard after the model stages, before the rules: what a model worker hands a rules task."""
+
+    items: list[Prepared]
+    failed: list[InputError]
+    origins: list[str | None]
+    translator_names: dict[str, str]
+    lm_name: str | None
+    worker: str
+    prepare_s: float
+
+
+def prepare_shard(checker: Checker, articles: Sequence[Article]) -> PreparedShard:
+    """The model stages of a shard; input problems become errors, as in a local batch."""
     started = time.perf_counter()
-    report = checker.run(list(articles))
-    origins = reference_origins(checker.config, articles, report.documents, report.errors)
-    langs = {lang for origin in origins if origin and origin != FILE for lang in [origin]}
-    return ShardResult(
-        documents=report.documents,
-        errors=report.errors,
+    items, failed = checker.prepare_all(list(articles))
+    origins = [reference_origin(checker.config, item.article) for item in items]
+    langs = sorted({o for o in origins if o is not None and o != FILE})
+    return PreparedShard(
+        items=items,
+        failed=failed,
         origins=origins,
-        translator_names={lang: checker.translator(lang).name for lang in sorted(langs)},
+        translator_names={lang: checker.translator(lang).name for lang in langs},
         # A long-lived Checker keeps the name after its first shard: report it only when this shard
         # scored something, as a local run names the model only when it scored something.
-        lm_name=checker.lm_name if report.documents else None,
-        version=__version__,
-        worker=f"{socket.gethostname()}:{os.getpid()}",
-        timings={"check_s": time.perf_counter() - started},
+        lm_name=checker.lm_name if items else None,
+        worker=_worker_id(),
+        prepare_s=time.perf_counter() - started,
     )
 
 
-def reference_origins(
-    config: Config,
-    articles: Sequence[Article],
-    documents: Sequence[DocumentReport],
-    errors: Sequence[InputError],
-) -> list[str | None]:
-    """For each document: FILE for a supplied re-translation, the source language for one made
-    here, None for none; what the driver needs to name the translator as a local run does.
+def judge_shard(checker: Checker, prepared: PreparedShard) -> ShardResult:
+    """The rules over a prepared shard; needs no model, so it may run on any worker."""
+    started = time.perf_counter()
+    report = checker.judge_all(prepared.items, prepared.failed)
+    return ShardResult(
+        documents=report.documents,
+        errors=report.errors,
+        origins=prepared.origins,
+        translator_names=prepared.translator_names,
+        lm_name=prepared.lm_name,
+        version=__version__,
+        worker=prepared.worker if prepared.worker == _worker_id() else f"{prepared.worker}+{_worker_id()}",
+        timings={"prepare_s": prepared.prepare_s, "judge_s": time.perf_counter() - started},
+    )
 
-    Documents and errors both keep article order, so one walk pairs each article with its outcome;
-    only an article whose id repeats next to a failed one needs ``prepare`` to tell which it was.
-    """
-    out: list[str | None] = []
-    d = e = 0
-    for article in articles:
-        is_doc = d < len(documents) and documents[d].document.id == article.id
-        is_err = e < len(errors) and errors[e].id == article.id
-        if is_doc and is_err:
-            try:
-                prepare(article, config)
-            except MtcheckError:
-                is_doc = False
-        if not is_doc:
-            e += is_err
-            continue
-        d += 1
-        if article.reference is not None:
-            out.append(FILE)
-        elif article.source is not None and article.source.strip():
-            out.append(article.src_lang or config.src_lang)
-        else:
-            out.append(None)
-    return out
+
+def check_shard(checker: Checker, articles: Sequence[Article]) -> ShardResult:
+    """All stages of a shard on this worker."""
+    return judge_shard(checker, prepare_shard(checker, articles))
+
+
+def judge_task(config: Config, prepared: PreparedShard) -> ShardResult:
+    """A plain task's work after a model worker's: the rules on a CPU worker."""
+    return judge_shard(Checker(config), prepared)
+
+
+def reference_origin(config: Config, article: Article) -> str | None:
+    """FILE for a supplied re-translation, the source language for one made by an engine, else None:
+    what the driver needs to name the translator in the signature as a local run does."""
+    if article.reference is not None:
+        return FILE
+    if article.source is not None and article.source.strip():
+        return article.src_lang or config.src_lang
+    return None
+
+
+def _worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def check_rules_only(config: Config, articles: Sequence[Article]) -> ShardResult:
@@ -142,8 +159,13 @@ class ModelWorker:
         self.warm = True
 
     def check(self, articles: Sequence[Article]) -> ShardResult:
+        """Every stage of a shard, rules included, here."""
+        return judge_shard(self.checker, self.prepare(articles))
+
+    def prepare(self, articles: Sequence[Article]) -> PreparedShard:
+        """The model stages only; a rules task takes it from there (``ray_split``)."""
         self.calls += 1
         _maybe_crash(articles, self.calls)
         if not self.warm:
             self._warm_up()
-        return check_shard(self.checker, articles)
+        return prepare_shard(self.checker, articles)

@@ -182,27 +182,63 @@ def test_an_article_that_kills_every_worker_is_reported_once(
     assert sorted(_ids(got)) == sorted(_ids(local))
 
 
-def test_signature_names_the_engine_as_a_local_run_does(cluster, tmp_path: Path) -> None:
-    # Supplied re-translations first, Apertium re-translations later: a local run signs with the
-    # engine it ran last, whichever shard met which kind first.
+def _mixed_feed(path: Path, n: int = 8) -> Path:
+    """Supplied re-translations first, Apertium re-translations of Spanish sources after them."""
     lines = []
-    for i in range(8):
+    for i in range(n):
         record = {"id": f"a{i}", "mt": "The minister spoke on Tuesday. Prices rose."}
         if i < 5:
             record["reference"] = "The minister talked on Tuesday. Prices went up."
         else:
             record.update(source="El ministro habló el martes. Los precios subieron.", src_lang="es")
         lines.append(json.dumps(record))
-    path = tmp_path / "mixed.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    config = Config().merged(fluency=False, engine="apertium", cache=False, ray="local", ray_shard_size=3)
-    articles, errors = read_jsonl(str(path))
+    return path
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["rules-in-actor", "rules-in-tasks"])
+def test_signature_names_the_engine_as_a_local_run_does(cluster, tmp_path: Path, split: bool) -> None:
+    # A local run signs with the engine it ran last, whichever shard met which kind first.
+    config = Config().merged(
+        fluency=False, engine="apertium", cache=False, ray="local", ray_shard_size=3, ray_split=split
+    )
+    articles, errors = read_jsonl(str(_mixed_feed(tmp_path / "mixed.jsonl")))
     local = Checker(config).run(articles, errors)
     runner = RayRunner(config)
     remote = runner.run(articles, errors)
-    assert runner.stats.mode == "actors"
-    assert "mt:file" not in local.signature
+    assert runner.stats.mode == ("actors+rule-tasks" if split else "actors")
+    assert "mt:apertium" in local.signature
     assert remote.to_json() == local.to_json()
+
+
+def test_rules_in_tasks_survive_a_killed_model_worker(
+    cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = tmp_path / "crashed"
+    monkeypatch.setenv(CRASH_ENV, f"{marker}:2")
+    config = Config().merged(
+        fluency=False, engine="apertium", cache=False, ray="local", ray_shard_size=2, ray_split=True
+    )
+    articles, errors = read_jsonl(str(_mixed_feed(tmp_path / "mixed.jsonl", 10)))
+    local = Checker(config).run(articles, errors)
+    runner = RayRunner(config)
+    remote = runner.run(articles, errors)
+    assert marker.is_file() and runner.stats.replaced_workers == 1
+    assert remote.to_json() == local.to_json()
+
+
+def test_a_user_error_on_a_worker_ends_the_run_as_it_does_locally(cluster, tmp_path: Path) -> None:
+    path = tmp_path / "nolang.jsonl"
+    path.write_text(
+        json.dumps({"id": "x", "mt": "The minister spoke.", "source": "El ministro habló."}) + "\n"
+    )
+    config = Config().merged(fluency=False, engine="apertium", cache=False, ray="local")
+    articles, errors = read_jsonl(str(path))
+    with pytest.raises(ConfigError, match="src-lang") as local:
+        Checker(config).run(articles, errors)
+    with pytest.raises(ConfigError, match="src-lang") as remote:
+        RayRunner(config).run(articles, errors)
+    assert str(remote.value) == str(local.value)
 
 
 # --- no cluster needed ---------------------------------------------------------------------------

@@ -12,7 +12,6 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path, PurePath
 
@@ -103,7 +102,7 @@ def new_findings(report: DocumentReport, accepted: Counter[str]) -> list[Finding
 
 def apply(report: Report, baseline: dict[str, Counter[str]], config: Config) -> Report:
     """The report with accepted findings removed; scores and verdicts recomputed from what is left."""
-    from mtcheck.scoring import document_quality, sentence_scores, verdict
+    from mtcheck.scoring import batch_verdict, document_quality, sentence_scores, verdict
 
     documents = []
     for doc in report.documents:
@@ -122,7 +121,7 @@ def apply(report: Report, baseline: dict[str, Counter[str]], config: Config) -> 
                 verdict=verdict(findings, quality, config.fail_on, config.min_score),
             )
         )
-    return replace(report, documents=documents, verdict=overall_verdict(documents, report.errors))
+    return replace(report, documents=documents, verdict=batch_verdict(documents, report.errors))
 
 
 def _accepted_for(baseline: dict[str, Counter[str]], doc_id: str) -> Counter[str]:
@@ -132,9 +131,3 @@ def _accepted_for(baseline: dict[str, Counter[str]], doc_id: str) -> Counter[str
     name = PurePath(doc_id).name
     matches = [counts for key, counts in baseline.items() if PurePath(key).name == name]
     return matches[0] if len(matches) == 1 else Counter()
-
-
-def overall_verdict(documents: Iterable[DocumentReport], errors: list) -> str:
-    documents = list(documents)
-    # Same rule as the pipeline: any failing article fails the batch; a batch with nothing checked fails.
-    return "fail" if any(d.verdict == "fail" for d in documents) or (errors and not documents) else "pass"

@@ -224,7 +224,9 @@ class Checker:
             reports.append(self.judge(item))
             if progress:
                 progress(1)
-        overall = "fail" if any(r.verdict == "fail" for r in reports) or (failed and not reports) else "pass"
+        from mtcheck.scoring import batch_verdict
+
+        overall = batch_verdict(reports, failed)
         return Report(
             signature=signature(self.config, self.translator_name, self.lm_name),
             documents=reports,

@@ -35,8 +35,10 @@ from collections.abc import Sequence
 from mtcheck.document import (
     AlignedPair,
     Document,
+    DocumentReport,
     Finding,
     FluencyResult,
+    InputError,
     SentenceScore,
     Severity,
 )
@@ -118,3 +120,8 @@ def verdict(findings: Sequence[Finding], quality: float, fail_on: str, min_score
         return "pass"
     threshold = Severity(fail_on).rank
     return "fail" if any(f.severity.rank >= threshold for f in findings) else "pass"
+
+
+def batch_verdict(documents: Sequence[DocumentReport], errors: Sequence[InputError]) -> str:
+    """A batch passes only when every article was read and passed: an unchecked article is no pass."""
+    return "fail" if errors or any(d.verdict == "fail" for d in documents) else "pass"

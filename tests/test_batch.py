@@ -91,12 +91,27 @@ def test_jsonl_batch_of_200_keeps_order_and_names_bad_lines(tmp_path: Path, runn
 
 def test_jsonl_batch_passes_when_every_article_passes(tmp_path: Path, runner: CliRunner) -> None:
     source = tmp_path / "clean.jsonl"
-    good_ids, _ = _write_jsonl(source, 20, garbled_every=None, bad={3: "oops"})
+    good_ids, _ = _write_jsonl(source, 20, garbled_every=None, bad={})
     result = runner.invoke(app, ["batch", str(source), "--no-fluency", "--select", "MT201", "-f", "json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert [d["id"] for d in report["documents"]] == good_ids
+    assert report["summary"]["verdict"] == "pass"
+
+
+def test_an_unreadable_line_fails_the_gate_while_the_rest_are_reported(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    # A CI gate must not pass a feed with an article it could not check.
+    source = tmp_path / "clean.jsonl"
+    good_ids, _ = _write_jsonl(source, 20, garbled_every=None, bad={3: "oops"})
+    result = runner.invoke(app, ["batch", str(source), "--no-fluency", "--select", "MT201", "-f", "json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert [d["id"] for d in report["documents"]] == good_ids
+    assert all(d["verdict"] == "pass" for d in report["documents"])
     assert report["errors"][0]["line"] == 3
+    assert report["summary"]["verdict"] == "fail"
 
 
 def test_fail_on_never_and_text_summary(tmp_path: Path, runner: CliRunner) -> None:

@@ -14,6 +14,7 @@ from mtcheck.config import Config
 from mtcheck.document import DocumentReport, InputError, Report
 from mtcheck.pipeline import signature
 from mtcheck.readers import Article
+from mtcheck.scoring import batch_verdict
 
 FILE = "file"  # the origin of a re-translation supplied with the article
 
@@ -81,7 +82,7 @@ def assemble(
     return Report(
         signature=signature(config, translator_name(origins, names), lm_name),
         documents=documents,
-        verdict=_verdict(documents, failed),
+        verdict=batch_verdict(documents, failed),
         errors=failed,
     )
 
@@ -96,7 +97,3 @@ def translator_name(origins: Sequence[str | None], names: dict[str, str]) -> str
     if langs:
         return names[langs[-1]]
     return FILE if FILE in origins else None
-
-
-def _verdict(documents: Sequence[DocumentReport], failed: Sequence[InputError]) -> str:
-    return "fail" if any(r.verdict == "fail" for r in documents) or (failed and not documents) else "pass"

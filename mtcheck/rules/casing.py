@@ -8,6 +8,7 @@ all-caps headline, where casing follows other conventions and nothing is judged.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -68,24 +69,36 @@ _ABBREVIATION = re.compile(
 
 
 class Token(NamedTuple):
+    """One word, built on demand by ``CasingView.token``: the view keeps no object per word."""
+
     start: int
     end: int
     text: str
     sentence: Sentence
     initial: bool  # first word of its sentence, or of a quotation, bracket or clause after a colon
-    lower: str  # text.lower(), read by every rule for every token
+    lower: str
 
     @property
     def is_title(self) -> bool:
-        return self.text[0].isupper() and (len(self.text) == 1 or self.text[1:].islower())
+        return _is_title(self.text)
 
     @property
     def is_caps(self) -> bool:
         return len(self.text) >= 2 and self.text.isupper()
 
 
+def _is_title(word: str) -> bool:
+    return word[0].isupper() and (len(word) == 1 or word[1:].islower())
+
+
 class CasingView:
-    """Tokens of the article with the facts casing rules share."""
+    """The article's words with the facts casing rules share, in flat per-article arrays.
+
+    A 50 MB article has ~8 million words; a tuple per word with its lowercase form cost ~45 bytes per
+    character of text and lived as long as the article. Here a word is an offset, a shared (interned)
+    string and a flag, ~3 bytes per character. Sentence k's words are ``words[bounds[k]:bounds[k + 1]]``
+    (k is the position in ``doc.sentences``); its end is ``starts[i] + len(words[i])``.
+    """
 
     def __init__(self, ctx: RuleContext) -> None:
         self.ctx = ctx
@@ -97,14 +110,19 @@ class CasingView:
         else:
             no_case = []
         no_case_starts = [a for a, _ in no_case]
-        self.tokens: list[Token] = []
-        self.headline: set[int] = set()
-        self.first: dict[int, Token] = {}  # the first token of each sentence that has one
-        tokens = self.tokens
-        new_token = tuple.__new__
-        for sent in ctx.doc.sentences:
+        sentences = ctx.doc.sentences
+        self.words: list[str] = []
+        self.starts = array("q")
+        # 1 where the word is the first of its sentence, or of a quotation, bracket or clause after a colon.
+        self.initial = bytearray()
+        self.bounds = array("q", [0]) * (len(sentences) + 1)
+        self.headline = bytearray(len(sentences))  # 1 for an all-caps or title-case line: not judged
+        words, starts, initial_flags, bounds = self.words, self.starts, self.initial, self.bounds
+        shared: dict[str, str] = {}  # one string object per distinct word
+        for k, sent in enumerate(sentences):
             sent_start = sent.start
-            sent_tokens: list[Token] = []
+            first = len(words)
+            bounds[k] = first
             for m in _LETTERS.finditer(text, sent_start, sent.end):
                 s, e = m.span()
                 before = text[s - 1] if s > 0 else " "
@@ -112,10 +130,10 @@ class CasingView:
                 if before in _APOSTROPHES or before.isdigit() or after.isdigit():
                     continue  # Ukraine’s -> s, G7, COVID-19: not words of their own
                 if no_case:
-                    k = bisect_right(no_case_starts, s) - 1
-                    if k >= 0 and s < no_case[k][1]:
+                    j = bisect_right(no_case_starts, s) - 1
+                    if j >= 0 and s < no_case[j][1]:
                         continue
-                if sent_tokens:
+                if len(words) > first:
                     # A clause start: after an opening quote, bracket, colon, dash or line break.
                     i = s - 1
                     while i >= sent_start and text[i] in " \t":
@@ -124,36 +142,52 @@ class CasingView:
                 else:
                     initial = True
                 word = m.group()
-                # tuple.__new__ directly: Token(...) runs a Python-level __new__, a third of this loop.
-                sent_tokens.append(new_token(Token, (s, e, word, sent, initial, word.lower())))
-            if sent_tokens:
-                self.first[sent.index] = sent_tokens[0]
-                tokens.extend(sent_tokens)
-            if _is_headline(sent, [tok.text for tok in sent_tokens]):
-                self.headline.add(sent.index)
+                words.append(shared.setdefault(word, word))
+                starts.append(s)
+                initial_flags.append(initial)
+            if _is_headline(sent, words[first:]):
+                self.headline[k] = 1
+        bounds[len(sentences)] = len(words)
+        self.lower: dict[str, str] = {w: w.lower() for w in shared}
         self._counts: dict[str, dict[str, int]] | None = None
 
-    def dateline(self, tok: Token) -> bool:
+    def token(self, i: int, k: int) -> Token:
+        """Word ``i`` of the article, which lies in sentence ``k``."""
+        word = self.words[i]
+        start = self.starts[i]
+        sentence = self.ctx.doc.sentences[k]
+        return Token(start, start + len(word), word, sentence, bool(self.initial[i]), self.lower[word])
+
+    def dateline(self, i: int, paragraph_start: int) -> bool:
         """An all-caps word opening its paragraph, before a dash, comma or bracket: BRUSSELS —."""
-        if tok.start - self.ctx.doc.paragraphs[tok.sentence.paragraph].start >= 3:
+        start = self.starts[i]
+        if start - paragraph_start >= 3:
             return False
-        rest = self.ctx.text[tok.end : tok.end + 3].lstrip(" ")
+        end = start + len(self.words[i])
+        rest = self.ctx.text[end : end + 3].lstrip(" ")
         return bool(rest) and rest[0] in ",(—–-"
 
-    def judged(self, tok: Token) -> bool:
-        return tok.sentence.index not in self.headline
+    def judged_sentences(self) -> Iterator[tuple[int, int, int]]:
+        """(k, first word, end of words) for every sentence outside headlines."""
+        bounds = self.bounds
+        for k, head in enumerate(self.headline):
+            if not head:
+                yield k, bounds[k], bounds[k + 1]
 
     def counts(self) -> dict[str, dict[str, int]]:
         """For each lowercased word, how often each spelling occurs outside headlines and sentence starts."""
         if self._counts is None:
             out: dict[str, dict[str, int]] = {}
-            headline = self.headline
-            for tok in self.tokens:
-                if not tok.initial and tok.sentence.index not in headline:
-                    forms = out.get(tok.lower)
-                    if forms is None:
-                        out[tok.lower] = forms = {}
-                    forms[tok.text] = forms.get(tok.text, 0) + 1
+            words, initial, lower = self.words, self.initial, self.lower
+            for _, lo, hi in self.judged_sentences():
+                for i in range(lo, hi):
+                    if not initial[i]:
+                        word = words[i]
+                        key = lower[word]
+                        forms = out.get(key)
+                        if forms is None:
+                            out[key] = forms = {}
+                        forms[word] = forms.get(word, 0) + 1
             self._counts = out
         return self._counts
 
@@ -202,15 +236,17 @@ class LowercaseSentenceStart(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         text = ctx.text
         view = _view(ctx)
-        by_sentence = view.first
-        for sent in ctx.doc.sentences:
+        bounds = view.bounds
+        for k, sent in enumerate(ctx.doc.sentences):
             lead = sent.start
             while lead < sent.end and text[lead] in _LEAD:
                 lead += 1
             if lead >= sent.end or not text[lead].islower():
                 continue
-            tok = by_sentence.get(sent.index)
-            if tok is None or tok.start != lead or not tok.text.islower() or self._excused(ctx, sent, tok):
+            if bounds[k] == bounds[k + 1]:
+                continue  # no word in the sentence
+            tok = view.token(bounds[k], k)
+            if tok.start != lead or not tok.text.islower() or self._excused(ctx, sent, tok):
                 continue
             word = tok.text
             yield self.finding(
@@ -274,27 +310,29 @@ class ProperNounCasing(Rule):
         names = proper_nouns()
         counts = view.counts()
         from_article: dict[str, str | None] = {}  # the verdict for each lowercase word, once per article
-        headline = view.headline
-        for tok in view.tokens:
-            word = tok.text
-            if len(word) < 3 or not word.islower() or tok.sentence.index in headline:
-                continue
-            canonical = names.get(word)
-            source = "is a place name"
-            if canonical is None:
-                if word not in from_article:
-                    from_article[word] = self._from_article(word, counts.get(word, {}))
-                canonical = from_article[word]
-                source = "is capitalised elsewhere in this article"
-            if canonical is None:
-                continue
-            yield self.finding(
-                ctx,
-                tok.start,
-                tok.end,
-                f"“{tok.text}” {source}: write “{canonical}”.",
-                suggestion=canonical,
-            )
+        words, starts = view.words, view.starts
+        for _, lo, hi in view.judged_sentences():
+            for i in range(lo, hi):
+                word = words[i]
+                if len(word) < 3 or not word.islower():
+                    continue
+                canonical = names.get(word)
+                source = "is a place name"
+                if canonical is None:
+                    if word not in from_article:
+                        from_article[word] = self._from_article(word, counts.get(word, {}))
+                    canonical = from_article[word]
+                    source = "is capitalised elsewhere in this article"
+                if canonical is None:
+                    continue
+                start = starts[i]
+                yield self.finding(
+                    ctx,
+                    start,
+                    start + len(word),
+                    f"“{word}” {source}: write “{canonical}”.",
+                    suggestion=canonical,
+                )
 
     @staticmethod
     def _from_article(lower: str, forms: dict[str, int]) -> str | None:
@@ -335,54 +373,71 @@ class AcronymCasing(Rule):
         view = _view(ctx)
         known = acronyms()
         places = proper_nouns()
-        headline = view.headline
+        words, starts, lower_of = view.words, view.starts, view.lower
+        sentences, paragraphs = ctx.doc.sentences, ctx.doc.paragraphs
         counts: dict[str, dict[str, int]] = {}
         # Capitals in running text; a dateline (BRUSSELS —, PARIS (Reuters)) or a place name is no acronym.
         caps_in_article: dict[str, str] = {}
-        judged: list[Token] = []  # tokens outside headlines, not in capitals: the candidates
-        for tok in view.tokens:
-            if tok.sentence.index in headline:
-                continue
-            caps = len(tok.text) >= 2 and tok.text.isupper()  # tok.is_caps, inlined: it runs for every word
-            if not caps:
-                judged.append(tok)
-            if view.dateline(tok):
-                continue
-            forms = counts.get(tok.lower)
-            if forms is None:
-                counts[tok.lower] = forms = {}
-            forms[tok.text] = forms.get(tok.text, 0) + 1
-            if caps and tok.lower not in places:
-                caps_in_article[tok.lower] = tok.text
-        for tok in judged:
-            lower = tok.lower
-            canonical = known.get(lower)
-            in_article = caps_in_article.get(lower)
-            if canonical is None and in_article is None:
-                continue  # neither a known acronym nor one in capitals here: nothing to compare with
-            if tok.text.islower():
-                if canonical is None and not self._dominant(in_article, counts.get(lower), lower):
+        for k, lo, hi in view.judged_sentences():
+            paragraph_start = paragraphs[sentences[k].paragraph].start
+            for i in range(lo, hi):
+                if starts[i] - paragraph_start < 3 and view.dateline(i, paragraph_start):
                     continue
-                canonical = canonical or in_article
-            elif tok.is_title and len(tok.text) >= 2:
-                # Title case is house style for long acronyms (Nato, Unesco) unless the article
-                # also uses capitals; short ones (Eu, Imf) are always wrong.
-                if canonical is not None and in_article is not None:
-                    pass  # a known acronym spelled in capitals elsewhere in the article
-                elif self._dominant(in_article, counts.get(lower), lower):
-                    canonical = in_article
-                elif canonical is None or len(lower) > 3:
+                word = words[i]
+                lower = lower_of[word]
+                forms = counts.get(lower)
+                if forms is None:
+                    counts[lower] = forms = {}
+                forms[word] = forms.get(word, 0) + 1
+                if len(word) >= 2 and word.isupper() and lower not in places:
+                    caps_in_article[lower] = word
+        # The candidates: words outside headlines that are not in capitals, in article order.
+        for k, lo, hi in view.judged_sentences():
+            for i in range(lo, hi):
+                word = words[i]
+                lower = lower_of[word]
+                canonical = known.get(lower)
+                in_article = caps_in_article.get(lower)
+                if canonical is None and in_article is None:
+                    continue  # neither a known acronym nor one in capitals here: nothing to compare with
+                if len(word) >= 2 and word.isupper():
                     continue
-            else:
-                continue
-            elsewhere = " as elsewhere in this article" if in_article else ""
-            yield self.finding(
-                ctx,
-                tok.start,
-                tok.end,
-                f"The acronym “{tok.text}” should be written “{canonical}”{elsewhere}.",
-                suggestion=canonical,
-            )
+                finding = self._judge(ctx, view.token(i, k), canonical, in_article, counts)
+                if finding is not None:
+                    yield finding
+
+    def _judge(
+        self,
+        ctx: RuleContext,
+        tok: Token,
+        canonical: str | None,
+        in_article: str | None,
+        counts: dict[str, dict[str, int]],
+    ) -> Finding | None:
+        lower = tok.lower
+        if tok.text.islower():
+            if canonical is None and not self._dominant(in_article, counts.get(lower), lower):
+                return None
+            canonical = canonical or in_article
+        elif tok.is_title and len(tok.text) >= 2:
+            # Title case is house style for long acronyms (Nato, Unesco) unless the article
+            # also uses capitals; short ones (Eu, Imf) are always wrong.
+            if canonical is not None and in_article is not None:
+                pass  # a known acronym spelled in capitals elsewhere in the article
+            elif self._dominant(in_article, counts.get(lower), lower):
+                canonical = in_article
+            elif canonical is None or len(lower) > 3:
+                return None
+        else:
+            return None
+        elsewhere = " as elsewhere in this article" if in_article else ""
+        return self.finding(
+            ctx,
+            tok.start,
+            tok.end,
+            f"The acronym “{tok.text}” should be written “{canonical}”{elsewhere}.",
+            suggestion=canonical,
+        )
 
     @staticmethod
     def _dominant(caps: str | None, forms: dict[str, int] | None, lower: str) -> bool:
@@ -456,35 +511,37 @@ class CapitalisedFunctionWord(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         view = _view(ctx)
         text = ctx.text
-        tokens = view.tokens
-        for i, tok in enumerate(tokens):
-            lower = tok.lower
-            if tok.initial or not tok.is_title or not view.judged(tok):
-                continue
-            if lower not in FUNCTION_WORDS and lower not in _COMMA_WORDS:
-                continue
-            prev = tokens[i - 1] if i > 0 and tokens[i - 1].sentence is tok.sentence else None
-            nxt = tokens[i + 1] if i + 1 < len(tokens) and tokens[i + 1].sentence is tok.sentence else None
-            if prev is None:
-                continue
-            gap = text[prev.end : tok.start]
-            after_comma = gap.strip() in (",", ";", ",”", ',"', ";”")
-            if not after_comma and gap.strip():
-                continue  # a quote, bracket, colon or dash before it: a capital may be right
-            next_lower = nxt is not None and nxt.text[0].islower()
-            if lower in _COMMA_WORDS and not after_comma:
-                continue
-            if not next_lower and (lower in _ARTICLES or prev.text[0].isupper() or after_comma):
-                continue  # The Hague, A Tale of Two Cities, Bank Of America: part of a name or title
-            if lower == "a" and not after_comma:
-                continue  # Class A shares, vitamin A
-            if not next_lower and lower in _COMMA_WORDS:
-                continue
-            where = "after a comma" if after_comma else "in mid-sentence"
-            yield self.finding(
-                ctx,
-                tok.start,
-                tok.end,
-                f"“{tok.text}” is capitalised {where}; only names take a capital here.",
-                suggestion=lower,
-            )
+        words, starts, initial, lower_of = view.words, view.starts, view.initial, view.lower
+        for _, lo, hi in view.judged_sentences():
+            # The first word of a sentence has no word before it in the sentence: never flagged.
+            for i in range(lo + 1, hi):
+                word = words[i]
+                lower = lower_of[word]
+                if lower not in FUNCTION_WORDS and lower not in _COMMA_WORDS:
+                    continue
+                if initial[i] or not _is_title(word):
+                    continue
+                prev = words[i - 1]
+                nxt = words[i + 1] if i + 1 < hi else None
+                start = starts[i]
+                gap = text[starts[i - 1] + len(prev) : start]
+                after_comma = gap.strip() in (",", ";", ",”", ',"', ";”")
+                if not after_comma and gap.strip():
+                    continue  # a quote, bracket, colon or dash before it: a capital may be right
+                next_lower = nxt is not None and nxt[0].islower()
+                if lower in _COMMA_WORDS and not after_comma:
+                    continue
+                if not next_lower and (lower in _ARTICLES or prev[0].isupper() or after_comma):
+                    continue  # The Hague, A Tale of Two Cities, Bank Of America: part of a name or title
+                if lower == "a" and not after_comma:
+                    continue  # Class A shares, vitamin A
+                if not next_lower and lower in _COMMA_WORDS:
+                    continue
+                where = "after a comma" if after_comma else "in mid-sentence"
+                yield self.finding(
+                    ctx,
+                    start,
+                    start + len(word),
+                    f"“{word}” is capitalised {where}; only names take a capital here.",
+                    suggestion=lower,
+                )

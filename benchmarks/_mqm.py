@@ -1,4 +1,9 @@
-"""Shared loading for the fluency benchmarks: MQM articles, their sentences and cached surprisals."""
+"""Shared MQM loading for every benchmark: records grouped into articles, joined texts, shifted spans.
+
+The data README's recipe, in one place: group mqm_dev.jsonl by (doc, system), order each group by
+doc_seg_id, join the segments with a blank line (one paragraph per segment) and shift every rater's
+span by its segment's start in the joined text. Also cached surprisals for the fluency benchmarks.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +31,22 @@ class Article:
     ref_starts: list[int] = field(default_factory=list)
 
 
-def _join(parts: list[str]) -> tuple[str, list[int]]:
+def grouped_records(path: Path = DATA) -> list[tuple[str, str, list[dict]]]:
+    """(doc, system, records in doc_seg_id order) for every article, in (doc, system) order."""
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            rec = json.loads(line)
+            groups[(rec["doc"], rec["system"])].append(rec)
+    out = []
+    for (doc, system), recs in sorted(groups.items()):
+        recs.sort(key=lambda r: r["doc_seg_id"])
+        out.append((doc, system, recs))
+    return out
+
+
+def join(parts: list[str]) -> tuple[str, list[int]]:
+    """The segments joined one per paragraph, and the start of each in the joined text."""
     starts, pos = [], 0
     for p in parts:
         starts.append(pos)
@@ -34,16 +54,32 @@ def _join(parts: list[str]) -> tuple[str, list[int]]:
     return "\n\n".join(parts), starts
 
 
-def load_articles(path: Path = DATA) -> list[Article]:
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        rec = json.loads(line)
-        groups[(rec["doc"], rec["system"])].append(rec)
+def error_spans(records: list[dict], starts: list[int], trim: bool = False) -> list[tuple[int, int, dict]]:
+    """Every rater's error as (start, end, error) in the joined MT text, in record order.
+
+    ``trim``: without the whitespace at either end of the span; spans of only whitespace are dropped.
+    """
     out = []
-    for (doc, system), recs in sorted(groups.items()):
-        recs.sort(key=lambda r: r["doc_seg_id"])
-        text, starts = _join([r["mt"] for r in recs])
-        ref_text, ref_starts = _join([r["ref"] for r in recs])
+    for rec, base in zip(records, starts, strict=True):
+        text = rec["mt"]
+        for err in rec["errors"]:
+            start, end = err["start"], err["end"]
+            if trim:
+                while start < end and text[start].isspace():
+                    start += 1
+                while end > start and text[end - 1].isspace():
+                    end -= 1
+                if end <= start:
+                    continue
+            out.append((base + start, base + end, err))
+    return out
+
+
+def load_articles(path: Path = DATA) -> list[Article]:
+    out = []
+    for doc, system, recs in grouped_records(path):
+        text, starts = join([r["mt"] for r in recs])
+        ref_text, ref_starts = join([r["ref"] for r in recs])
         out.append(
             Article(
                 f"{doc}/{system}",

@@ -25,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _mqm import error_spans, grouped_records, join  # noqa: E402
 
 from mtcheck.config import Config  # noqa: E402
 from mtcheck.pipeline import Checker  # noqa: E402
@@ -34,40 +37,31 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data" / "mqm_dev.jsonl"
 
 
 def load_articles(path: Path) -> list[dict]:
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            rec = json.loads(line)
-            groups[(rec["doc"], rec["system"])].append(rec)
     articles = []
-    for (doc, system), recs in sorted(groups.items()):
-        recs.sort(key=lambda r: r["doc_seg_id"])
-        mt_parts, ref_parts, segments = [], [], []
-        offset = 0
-        for rec in recs:
-            segments.append({"start": offset, "end": offset + len(rec["mt"]), "rec": rec})
-            mt_parts.append(rec["mt"])
-            ref_parts.append(rec["ref"])
-            offset += len(rec["mt"]) + 2
-        gold = []
-        for seg in segments:
-            for err in seg["rec"]["errors"]:
-                gold.append(
-                    {
-                        "start": seg["start"] + err["start"],
-                        "end": seg["start"] + err["end"],
-                        "category": err["category"],
-                        "rater": err["rater"],
-                        "severity": err["severity"],
-                    }
-                )
+    for doc, system, recs in grouped_records(path):
+        mt, starts = join([r["mt"] for r in recs])
+        ref, _ = join([r["ref"] for r in recs])
+        segments = [
+            {"start": start, "end": start + len(rec["mt"]), "rec": rec}
+            for rec, start in zip(recs, starts, strict=True)
+        ]
+        gold = [
+            {
+                "start": start,
+                "end": end,
+                "category": err["category"],
+                "rater": err["rater"],
+                "severity": err["severity"],
+            }
+            for start, end, err in error_spans(recs, starts)
+        ]
         articles.append(
             {
                 "id": f"{doc}/{system}",
                 "doc": doc,
                 "system": system,
-                "mt": "\n\n".join(mt_parts),
-                "ref": "\n\n".join(ref_parts),
+                "mt": mt,
+                "ref": ref,
                 "segments": segments,
                 "gold": gold,
                 "mqm": sum(r["mqm_score"] for r in recs) / len(recs),

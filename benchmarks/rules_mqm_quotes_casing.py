@@ -14,40 +14,30 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections import defaultdict
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _mqm import DATA, error_spans, grouped_records, join
 
 from mtcheck.rules import REGISTRY, RuleContext
 from mtcheck.segment import segment
 
-DATA = Path("/work/shared/data/mqm_dev.jsonl")
 OUT = Path(__file__).parent / "results" / "rules_mqm_quotes_casing.json"
 OWN_CATEGORY = {"quote": "Fluency/Punctuation", "casing": "Fluency/Spelling"}
 
 
 def load(path: Path) -> list[tuple[str, str, str, list[dict]]]:
     """(article id, MT text, reference text, gold spans shifted into the MT text)."""
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        rec = json.loads(line)
-        groups[(rec["doc"], rec["system"])].append(rec)
     out = []
-    for (doc, system), recs in sorted(groups.items()):
-        recs.sort(key=lambda r: r["doc_seg_id"])
-        spans, pos = [], 0
-        for rec in recs:
-            for err in rec["errors"]:
-                start, end = err["start"], err["end"]
-                text = rec["mt"]
-                while start < end and text[start].isspace():
-                    start += 1
-                while end > start and text[end - 1].isspace():
-                    end -= 1
-                if end > start:
-                    spans.append({"start": pos + start, "end": pos + end, "category": err["category"]})
-            pos += len(rec["mt"]) + 2
-        mt = "\n\n".join(r["mt"] for r in recs)
-        ref = "\n\n".join(r["ref"] for r in recs)
+    for doc, system, recs in grouped_records(path):
+        mt, starts = join([r["mt"] for r in recs])
+        ref, _ = join([r["ref"] for r in recs])
+        spans = [
+            {"start": start, "end": end, "category": err["category"]}
+            for start, end, err in error_spans(recs, starts, trim=True)
+        ]
         out.append((f"{doc}/{system}", mt, ref, spans))
     return out
 

@@ -7,45 +7,26 @@ code, findings, hits, precision. Usage: python benchmarks/rules_mqm_structure.py
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import defaultdict
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _mqm import DATA, error_spans, grouped_records, join
 
 from mtcheck.engine import run_rules, select_rules
 from mtcheck.rules import RuleContext
 from mtcheck.segment import segment
 
-DATA = Path("/work/shared/data/mqm_dev.jsonl")
 PREFIXES = ("MT3", "MT40", "MT5")
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def articles(path: Path) -> list[tuple[str, str, list[tuple[int, int]]]]:
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        rec = json.loads(line)
-        groups[(rec["doc"], rec["system"])].append(rec)
     out = []
-    for (doc, system), recs in sorted(groups.items()):
-        recs.sort(key=lambda r: r["doc_seg_id"])
-        text, spans = "", []
-        for rec in recs:
-            if text:
-                text += "\n\n"
-            base = len(text)
-            text += rec["mt"]
-            for err in rec["errors"]:
-                s, e = _trim(text, base + err["start"], base + err["end"])
-                if e > s:
-                    spans.append((s, e))
+    for doc, system, recs in grouped_records(path):
+        text, starts = join([r["mt"] for r in recs])
+        spans = [(start, end) for start, end, _ in error_spans(recs, starts, trim=True)]
         out.append((f"{doc}/{system}", text, spans))
     return out
 

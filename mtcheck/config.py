@@ -37,7 +37,7 @@ class Config:
     # Batches on a Ray cluster (mtcheck[ray]): None runs here; "local", "auto" or "ray://HOST:PORT".
     ray: str | None = None
     ray_workers: int | None = None  # actors (or tasks at once); None: as many as CPUs (GPUs) allow
-    ray_shard_size: int = 16  # articles per Ray task
+    ray_shard_size: int | None = None  # articles per Ray call; None: two shards per worker (8-256)
     ray_cpus: float = 1.0  # CPUs per model actor or rule task
     ray_gpus: float = 0.0  # GPUs per model actor
     ray_retries: int = 2  # further tries for a shard whose worker died

@@ -31,7 +31,7 @@ def validate_settings(config: Config) -> None:
             raise ConfigError(f"ray must be local, auto, ray://HOST:PORT or HOST:PORT, not {config.ray!r}")
     if config.ray_workers is not None and config.ray_workers < 1:
         raise ConfigError(f"ray-workers must be at least 1, not {config.ray_workers}")
-    if config.ray_shard_size < 1:
+    if config.ray_shard_size is not None and config.ray_shard_size < 1:
         raise ConfigError(f"ray-shard-size must be at least 1, not {config.ray_shard_size}")
     if config.ray_cpus <= 0 or config.ray_gpus < 0:
         raise ConfigError("ray-cpus must be positive and ray-gpus must not be negative")

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from mtcheck.cli import app
 from mtcheck.config import Config
 from mtcheck.distributed import validate_settings
-from mtcheck.distributed.ray_runner import RayRunner
+from mtcheck.distributed.ray_runner import RayRunner, shard_size
 from mtcheck.distributed.shards import FILE, translator_name
 from mtcheck.distributed.worker import CRASH_ENV, CRASH_ON_ENV
 from mtcheck.errors import ConfigError
@@ -242,6 +242,11 @@ def test_a_user_error_on_a_worker_ends_the_run_as_it_does_locally(cluster, tmp_p
 
 
 # --- no cluster needed ---------------------------------------------------------------------------
+def test_default_shards_are_two_per_worker_within_bounds() -> None:
+    assert shard_size(120, 1) == 60 and shard_size(53, 2) == 14
+    assert shard_size(10, 4) == 8 and shard_size(100_000, 2) == 256
+
+
 def test_translator_name_replays_the_local_rule() -> None:
     assert translator_name([None, None], {}) is None
     assert translator_name([FILE, None], {}) == FILE

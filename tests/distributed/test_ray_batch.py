@@ -19,7 +19,7 @@ import ray
 from typer.testing import CliRunner
 
 from mtcheck.cli import app
-from mtcheck.config import Config
+from mtcheck.config import Config, load_config
 from mtcheck.distributed import validate_settings
 from mtcheck.distributed.ray_runner import RayRunner, shard_size
 from mtcheck.distributed.shards import FILE, translator_name
@@ -260,6 +260,14 @@ def test_translator_name_replays_the_local_rule() -> None:
 def test_bad_ray_settings_are_config_errors(settings: dict) -> None:
     with pytest.raises(ConfigError):
         validate_settings(Config(**settings))
+
+
+def test_ray_settings_load_from_the_config_file(tmp_path: Path) -> None:
+    path = tmp_path / "mtcheck.toml"
+    path.write_text('ray = "auto"\nray-workers = 3\nray-shard-size = 32\nray-gpus = 0.5\n', encoding="utf-8")
+    config = load_config(path)
+    assert (config.ray, config.ray_workers, config.ray_shard_size, config.ray_gpus) == ("auto", 3, 32, 0.5)
+    assert config.merged(ray="ray://head:10001").ray == "ray://head:10001"
 
 
 def test_asking_for_gpus_the_cluster_lacks_is_a_config_error(cluster, feed) -> None:

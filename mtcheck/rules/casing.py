@@ -101,8 +101,10 @@ class CasingView:
     """
 
     def __init__(self, ctx: RuleContext) -> None:
-        self.ctx = ctx
-        text = ctx.text
+        # The text and document, not the context: the view is cached on the context, and a reference
+        # back would make a cycle that keeps the arrays alive after the rules until the cyclic GC runs.
+        self.doc = ctx.doc
+        self.text = text = ctx.text
         n = len(text)
         if any(mark in text for mark in _NO_CASE_MARKS) or _DOMAIN_END.search(text):
             # Matches do not overlap and come in order: the one that may hold an offset is found by bisection.
@@ -155,7 +157,7 @@ class CasingView:
         """Word ``i`` of the article, which lies in sentence ``k``."""
         word = self.words[i]
         start = self.starts[i]
-        sentence = self.ctx.doc.sentences[k]
+        sentence = self.doc.sentences[k]
         return Token(start, start + len(word), word, sentence, bool(self.initial[i]), self.lower[word])
 
     def dateline(self, i: int, paragraph_start: int) -> bool:
@@ -164,7 +166,7 @@ class CasingView:
         if start - paragraph_start >= 3:
             return False
         end = start + len(self.words[i])
-        rest = self.ctx.text[end : end + 3].lstrip(" ")
+        rest = self.text[end : end + 3].lstrip(" ")
         return bool(rest) and rest[0] in ",(—–-"
 
     def judged_sentences(self) -> Iterator[tuple[int, int, int]]:

@@ -13,6 +13,7 @@ Run: .venv/bin/python benchmarks/ray_speed.py [--articles 60] [--repeats 2]
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import os
@@ -45,6 +46,15 @@ def make_feed(path: Path, n: int, seed: int = 3) -> int:
             words += len(text.split())
             out.write(json.dumps({"id": f"story-{i:03d}", "mt": text}, ensure_ascii=False) + "\n")
     return words
+
+
+def code_hash() -> str:
+    """A hash of the package source: others edit the tree while this runs, and a report can only be
+    compared with one made by the same code."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "mtcheck").rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def run_cli(feed: Path, out: Path, extra: list[str], env: dict[str, str]) -> float:
@@ -90,16 +100,24 @@ def main() -> None:
         "ray-2-workers": ["--ray", "auto", "--ray-workers", "2"],
     }
     results: dict[str, dict] = {}
+    skipped: list[str] = []  # identity checks that could not be made
     try:
         for mode, flags in (("full", []), ("rules-only", ["--no-fluency"])):
             times: dict[str, list[float]] = {name: [] for name in setups}
             identical: dict[str, bool] = {}
             for r in range(args.repeats):
+                before = code_hash()
                 for name, extra in setups.items():
                     out = tmp / f"{mode}-{name}-{r}.json"
                     times[name].append(run_cli(feed, out, [*flags, *extra], env))
+                if code_hash() != before:
+                    skipped.append(f"{mode} repeat {r}: the source changed during the repeat")
+                    continue
+                for name in setups:
                     if name != "local":
-                        same = out.read_bytes() == (tmp / f"{mode}-local-{r}.json").read_bytes()
+                        same = (tmp / f"{mode}-{name}-{r}.json").read_bytes() == (
+                            tmp / f"{mode}-local-{r}.json"
+                        ).read_bytes()
                         identical[name] = identical.get(name, True) and same
             local = statistics.median(times["local"])
             rows = {}
@@ -110,7 +128,7 @@ def main() -> None:
                     "median_s": round(median, 2),
                     "articles_per_s": round(args.articles / median, 2),
                     "vs_local": round(median / local, 3),
-                    **({"identical_to_local": identical[name]} if name in identical else {}),
+                    "identical_to_local": identical.get(name) if name != "local" else None,
                 }
             results[mode] = rows
     finally:
@@ -123,6 +141,10 @@ def main() -> None:
         "repeats": args.repeats,
         "cluster": "local Ray cluster, 2 CPUs, started once by this script (not in the timings)",
         "cluster_start_s": round(cluster_start_s, 2),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip(),
+        "identity_not_checked": skipped,
         "results": results,
         "ray_overhead_one_worker_full": results["full"]["ray-1-worker"]["vs_local"],
         "speedup_two_workers_full": round(1 / results["full"]["ray-2-workers"]["vs_local"], 3),

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -239,6 +242,61 @@ def test_a_user_error_on_a_worker_ends_the_run_as_it_does_locally(cluster, tmp_p
     with pytest.raises(ConfigError, match="src-lang") as remote:
         RayRunner(config).run(articles, errors)
     assert str(remote.value) == str(local.value)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_ray_client_address_reaches_an_existing_cluster(cluster, tmp_path: Path) -> None:
+    # A Ray Client server in front of the test cluster stands in for a remote cluster's head; the
+    # CLI runs in its own process, so it must connect through ray://, as a user's laptop would.
+    port = _free_port()
+    gcs = ray.get_runtime_context().gcs_address
+    serve = ["ray.util.client.server", "--host", "127.0.0.1", "--port", str(port), "--address", gcs]
+    server = subprocess.Popen(
+        [sys.executable, "-m", *serve, "--mode", "legacy"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert time.monotonic() < deadline and server.poll() is None, "Ray Client server did not start"
+            time.sleep(0.5)
+        feed = _mixed_feed(tmp_path / "mixed.jsonl")
+        client = ["--ray", f"ray://127.0.0.1:{port}"]
+        outputs = {}
+        for name, extra, env in (
+            ("local", [], {}),
+            ("client", client, {}),
+            # Proof that the work ran on the cluster's workers: there an article can kill them.
+            ("client-poisoned", client, {CRASH_ON_ENV: "a6"}),
+        ):
+            out = tmp_path / f"{name}.json"
+            flags = ["--no-fluency", "--engine", "apertium", "--no-cache", "-f", "json", "-o", str(out), "-q"]
+            done = subprocess.run(
+                [sys.executable, "-m", "mtcheck", "batch", str(feed), *flags, *extra],
+                capture_output=True,
+                text=True,
+                timeout=180,
+                env={**os.environ, **env},
+            )
+            # The gate fails a batch with an input error, as it does for a bad line locally.
+            assert done.returncode == (1 if env else 0), done.stderr
+            outputs[name] = json.loads(out.read_text(encoding="utf-8"))
+        assert outputs["client"] == outputs["local"]
+        poisoned = outputs["client-poisoned"]
+        assert [e["id"] for e in poisoned["errors"]] == ["a6"]
+        assert poisoned["documents"] == [d for d in outputs["local"]["documents"] if d["id"] != "a6"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 # --- no cluster needed ---------------------------------------------------------------------------

@@ -252,7 +252,7 @@ def batch(
     quiet: QuietOpt = False,
     ray: Annotated[
         str | None,
-        typer.Option("--ray", help="Run on Ray (mtcheck[ray]): local, auto or ray://HOST:PORT."),
+        typer.Option("--ray", help="Run on Ray (the ray extra): local, auto or ray://HOST:PORT."),
     ] = None,
     ray_workers: Annotated[
         int | None, typer.Option("--ray-workers", help="Workers on Ray (default: one per cluster CPU).")

@@ -109,8 +109,10 @@ class RayRunner:
         quiet: dict[str, Any] = {"logging_level": logging.WARNING, "log_to_driver": False}
         try:
             if address == "local":
+                # A private cluster for this one command: keep its traffic on the loopback interface.
                 ray.init(
                     address="local",
+                    _node_ip_address="127.0.0.1",
                     include_dashboard=False,
                     object_store_memory=LOCAL_OBJECT_STORE,
                     **quiet,

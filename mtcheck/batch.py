@@ -12,7 +12,7 @@ from pathlib import Path
 from mtcheck.config import Config
 from mtcheck.document import InputError, Report
 from mtcheck.errors import OutputError
-from mtcheck.pipeline import Checker, Progress
+from mtcheck.pipeline import Checker, Progress, StageProgress
 from mtcheck.readers import Article
 from mtcheck.readers.feeds import kind_of, read_batch
 
@@ -54,14 +54,19 @@ def read_input(
 
 
 def check_batch(
-    articles: list[Article], errors: list, config: Config, progress: Progress | None = None
+    articles: list[Article],
+    errors: list,
+    config: Config,
+    progress: Progress | None = None,
+    stage_progress: StageProgress | None = None,
 ) -> Report:
     if config.ray:
         # Imported only here: Ray is an optional extra and the default run never touches it.
+        # Model stages run on the workers there; progress counts finished articles.
         from mtcheck.distributed import run_batch
 
         return run_batch(config, articles, errors, progress)
-    return Checker(config).run(articles, errors=errors, progress=progress)
+    return Checker(config, stage_progress).run(articles, errors=errors, progress=progress)
 
 
 def safe_names(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -175,6 +177,7 @@ def check(
     threads: ThreadsOpt = None,
     max_chars: Annotated[int | None, typer.Option("--max-chars", help="Refuse longer articles.")] = None,
     baseline_file: BaselineOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Check one MT article and report its garbled spans; exit 1 when the gate fails."""
     from mtcheck.pipeline import check_article
@@ -206,7 +209,8 @@ def check(
     if source is not None:
         article.source = read_text_file(str(source))
         article.src_lang = config.src_lang
-    report = _with_baseline(check_article(article, config), baseline_file, config)
+    with _progress(quiet, 1) as (_, on_stage):
+        report = _with_baseline(check_article(article, config, on_stage), baseline_file, config)
     paths = {} if path == "-" else {article.id: path}
     _emit(report, fmt, output, fail_on=config.fail_on, paths=paths)
     _exit_for(report)
@@ -217,6 +221,37 @@ def _progress_wanted(quiet: bool) -> bool:
 
     in_ci = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
     return not quiet and not in_ci and sys.stderr.isatty()
+
+
+@contextmanager
+def _progress(quiet: bool, articles: int) -> Iterator[tuple[Any, Any]]:
+    """(article callback, stage callback) driving a rich progress display on stderr, or (None, None).
+
+    Shown only on a terminal: CI logs, pipes and --quiet stay clean.
+    """
+    if not _progress_wanted(quiet):
+        yield None, None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        stages: dict[str, Any] = {}
+
+        def on_stage(stage: str, done: int, total: int) -> None:
+            if stage not in stages:
+                stages[stage] = bar.add_task(f"{stage} (sentences)", total=total)
+            bar.update(stages[stage], completed=done, total=total)
+
+        task = bar.add_task("articles", total=articles)
+        yield (lambda n: bar.advance(task, n)), on_stage
 
 
 @app.command()
@@ -283,22 +318,8 @@ def batch(
         ray_workers=ray_workers,
     )
     articles, errors, files = read_input(inputs, input_format, config)
-    if _progress_wanted(quiet):
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        with Progress(
-            TextColumn("checking"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        ) as bar:
-            task = bar.add_task("articles", total=len(articles))
-            report = check_batch(articles, errors, config, progress=lambda n: bar.advance(task, n))
-    else:
-        report = check_batch(articles, errors, config)
+    with _progress(quiet, len(articles)) as (on_article, on_stage):
+        report = check_batch(articles, errors, config, progress=on_article, stage_progress=on_stage)
     report = _with_baseline(report, baseline_file, config)
     if report_dir is not None:
         write_report_dir(report, report_dir)

@@ -26,6 +26,8 @@ from mtcheck.readers import Article
 from mtcheck.segment import segment
 
 Progress = Callable[[int], None]
+# (stage, done, total) while a model stage runs, e.g. ("fluency", 96, 400) in scored rows.
+StageProgress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -63,12 +65,12 @@ def prepare(article: Article, config: Config) -> Prepared:
 class Checker:
     """Holds the configuration and the lazily loaded models for a run of one or many articles."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, stage_progress: StageProgress | None = None) -> None:
         from mtcheck.engine import select_rules
 
         self.config = config
         self.rules = select_rules(config.select, config.ignore, config.severity)
-        self._translator = None
+        self.stage_progress = stage_progress
         self._translators: dict | None = None
         self._scorer = None
         self.translator_name: str | None = None
@@ -137,7 +139,9 @@ class Checker:
             self.lm_name = self._scorer.name
         docs = [d for item in items for d in (item.doc, item.reference.document if item.reference else None)]
         texts = [s.text for d in docs if d is not None for s in d.sentences]
-        scored = iter(self._scorer.surprisals(texts))
+        report = self.stage_progress
+        on_batch = None if report is None else (lambda done, total: report("fluency", done, total))
+        scored = iter(self._scorer.surprisals(texts, progress=on_batch))
         for item in items:
             mt = [next(scored) for _ in item.doc.sentences]
             ref_doc = item.reference.document if item.reference else None
@@ -235,6 +239,6 @@ class Checker:
         )
 
 
-def check_article(article: Article, config: Config) -> Report:
+def check_article(article: Article, config: Config, stage_progress: StageProgress | None = None) -> Report:
     """Check one article; input problems raise instead of being collected."""
-    return Checker(config).run([article], strict=True)
+    return Checker(config, stage_progress).run([article], strict=True)

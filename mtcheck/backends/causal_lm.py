@@ -14,7 +14,7 @@ How the pass is organised, and why:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -120,17 +120,26 @@ class CausalLMScorer:
         )
 
     # --- scoring ------------------------------------------------------------------------------
-    def surprisals(self, texts: Sequence[str]) -> list[list[tuple[int, int, float]]]:
-        """For each text, (start, end, nats) per token, offsets into that text, whitespace trimmed."""
+    def surprisals(
+        self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None
+    ) -> list[list[tuple[int, int, float]]]:
+        """For each text, (start, end, nats) per token, offsets into that text, whitespace trimmed.
+
+        ``progress(done, total)`` is called after each batch, counting scored rows (text windows).
+        """
         import torch
 
         rows = self._rows(texts)
         nats: list[list[float]] = [[] for _ in rows]
+        done = 0
         with torch.inference_mode():
             for group in equal_length_batches([len(r.ids) for r in rows], self.batch_size):
                 batch = [rows[i] for i in group]
                 for i, values in zip(group, self._score_batch(batch), strict=True):
                     nats[i] = values
+                done += len(group)
+                if progress is not None:
+                    progress(done, len(rows))
         out: list[list[tuple[int, int, float]]] = [[] for _ in texts]
         for row, values in zip(rows, nats, strict=True):
             text = texts[row.text]

@@ -67,4 +67,20 @@ def run_rules(ctx: RuleContext, rules: Iterable[Rule]) -> list[Finding]:
             if finding.end <= finding.start or _suppressed(finding, ctx):
                 continue
             findings.setdefault((finding.code, finding.start, finding.end), finding)
-    return sorted(findings.values(), key=lambda f: (f.start, f.end, f.code))
+    return sorted(_merge_same_fix(findings.values()), key=lambda f: (f.start, f.end, f.code))
+
+
+def _merge_same_fix(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per span and fix: ``iran`` is a lowercased place (MT202) and differs from the
+    re-translation's ``Iran`` (MT602); an editor needs to read that once, at the higher severity."""
+    best: dict[tuple[int, int, str], Finding] = {}
+    out: list[Finding] = []
+    for f in findings:
+        if f.suggestion is None:
+            out.append(f)
+            continue
+        key = (f.start, f.end, f.suggestion)
+        kept = best.get(key)
+        if kept is None or (f.severity.rank, kept.code) > (kept.severity.rank, f.code):
+            best[key] = f
+    return out + list(best.values())

@@ -251,12 +251,14 @@ class LowercaseSentenceStart(Rule):
             if tok.start != lead or not tok.text.islower() or self._excused(ctx, sent, tok):
                 continue
             word = tok.text
+            # A known acronym or name keeps its own spelling (nato -> NATO, not Nato).
+            known = acronyms().get(word) or proper_nouns().get(word)
             yield self.finding(
                 ctx,
                 tok.start,
                 tok.end,
                 f"The sentence starts with lowercase “{word}”.",
-                suggestion=word[0].upper() + word[1:],
+                suggestion=known or word[0].upper() + word[1:],
             )
 
     @staticmethod

@@ -179,3 +179,11 @@ def test_capitalised_function_word_flagged(text: str, word: str) -> None:
 )
 def test_capitalised_function_word_exceptions(text: str) -> None:
     assert flagged("MT204", text) == []
+
+
+def test_lowercase_start_suggests_the_known_spelling_of_an_acronym_or_name() -> None:
+    found = {
+        f.text: f.suggestion
+        for f in run_rule("MT201", "nato said it would act. iran denied it. member states agreed.")
+    }
+    assert found == {"nato": "NATO", "iran": "Iran", "member": "Member"}

@@ -1,0 +1,104 @@
+"""`mtcheck batch`: many articles (folders, JSONL, feeds), locally or on Ray; one gate for all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mtcheck.cli.common import build_config, emit, exit_for, with_baseline
+from mtcheck.cli.options import (
+    BaselineOpt,
+    ConfigOpt,
+    DeviceOpt,
+    EngineOpt,
+    FailOnOpt,
+    FluencyModelOpt,
+    FormatOpt,
+    IgnoreOpt,
+    MaxCharsOpt,
+    MinScoreOpt,
+    MtModelOpt,
+    NoCacheOpt,
+    NoFluencyOpt,
+    OutputOpt,
+    QuietOpt,
+    SelectOpt,
+    SrcLangOpt,
+    ThreadsOpt,
+)
+from mtcheck.cli.progress import progress
+
+
+def batch(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="Folders, .jsonl files, RSS/Atom feeds or article files.", metavar="INPUT..."),
+    ],
+    fmt: FormatOpt = "text",
+    output: OutputOpt = None,
+    report_dir: Annotated[
+        Path | None,
+        typer.Option("--report-dir", help="Write one HTML page per article and index.html here."),
+    ] = None,
+    fail_on: FailOnOpt = None,
+    min_score: MinScoreOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config_path: ConfigOpt = None,
+    input_format: Annotated[
+        str, typer.Option("--input-format", help="auto|text|markdown|html for folder articles.")
+    ] = "auto",
+    src_lang: SrcLangOpt = None,
+    mt_model: MtModelOpt = None,
+    engine: EngineOpt = None,
+    no_cache: NoCacheOpt = False,
+    no_fluency: NoFluencyOpt = False,
+    fluency_model: FluencyModelOpt = None,
+    device: DeviceOpt = None,
+    threads: ThreadsOpt = None,
+    max_chars: MaxCharsOpt = None,
+    baseline_file: BaselineOpt = None,
+    quiet: QuietOpt = False,
+    ray: Annotated[
+        str | None,
+        typer.Option("--ray", help="Run on Ray (the ray extra): local, auto or ray://HOST:PORT."),
+    ] = None,
+    ray_workers: Annotated[
+        int | None, typer.Option("--ray-workers", help="Workers on Ray (default: one per cluster CPU).")
+    ] = None,
+) -> None:
+    """Check every article of a folder, JSONL file or feed; the gate applies to the whole batch.
+
+    Folders pair NAME.txt with NAME.ref.txt (re-translation) and NAME.src.LANG.txt (source) by name.
+    """
+    from mtcheck.batch import check_batch, read_input, write_report_dir
+
+    config = build_config(
+        config_path,
+        fail_on=fail_on,
+        min_score=min_score,
+        select=select,
+        ignore=ignore,
+        src_lang=src_lang,
+        mt_model=mt_model,
+        engine=engine,
+        no_cache=no_cache,
+        no_fluency=no_fluency,
+        fluency_model=fluency_model,
+        device=device,
+        threads=threads,
+        max_chars=max_chars,
+        ray=ray,
+        ray_workers=ray_workers,
+    )
+    articles, errors, files = read_input(inputs, input_format, config)
+    with progress(quiet, len(articles)) as (on_article, on_stage):
+        report = check_batch(articles, errors, config, progress=on_article, stage_progress=on_stage)
+    report = with_baseline(report, baseline_file, config)
+    if report_dir is not None:
+        write_report_dir(report, report_dir)
+    # Annotations (sarif, github, junit) point at the files articles came from, not just their ids.
+    emit(report, fmt, output, fail_on=config.fail_on, paths=files)
+    exit_for(report)

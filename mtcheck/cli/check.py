@@ -1,0 +1,97 @@
+"""`mtcheck check`: one article in, one report out, the gate as exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mtcheck.cli.common import build_config, emit, exit_for, fail, with_baseline
+from mtcheck.cli.options import (
+    BaselineOpt,
+    ConfigOpt,
+    DeviceOpt,
+    EngineOpt,
+    FailOnOpt,
+    FluencyModelOpt,
+    FormatOpt,
+    IgnoreOpt,
+    InputFormatOpt,
+    MaxCharsOpt,
+    MinScoreOpt,
+    MtModelOpt,
+    NoCacheOpt,
+    NoFluencyOpt,
+    OutputOpt,
+    QuietOpt,
+    SelectOpt,
+    SrcLangOpt,
+    ThreadsOpt,
+)
+from mtcheck.cli.progress import progress
+
+
+def check(
+    path: Annotated[str, typer.Argument(help="MT article: .txt, .md or .html file, or - for stdin.")],
+    fmt: FormatOpt = "text",
+    output: OutputOpt = None,
+    fail_on: FailOnOpt = None,
+    min_score: MinScoreOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    config_path: ConfigOpt = None,
+    input_format: InputFormatOpt = "auto",
+    reference: Annotated[
+        Path | None, typer.Option("--reference", "-r", help="A re-translation of the same source.")
+    ] = None,
+    source: Annotated[
+        Path | None, typer.Option("--source", "-s", help="The source-language original to re-translate.")
+    ] = None,
+    src_lang: SrcLangOpt = None,
+    mt_model: MtModelOpt = None,
+    engine: EngineOpt = None,
+    no_cache: NoCacheOpt = False,
+    no_fluency: NoFluencyOpt = False,
+    fluency_model: FluencyModelOpt = None,
+    device: DeviceOpt = None,
+    threads: ThreadsOpt = None,
+    max_chars: MaxCharsOpt = None,
+    baseline_file: BaselineOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Check one MT article and report its garbled spans; exit 1 when the gate fails."""
+    from mtcheck.pipeline import check_article
+    from mtcheck.readers import read_article, read_text_file
+
+    config = build_config(
+        config_path,
+        fail_on=fail_on,
+        min_score=min_score,
+        select=select,
+        ignore=ignore,
+        src_lang=src_lang,
+        mt_model=mt_model,
+        engine=engine,
+        no_cache=no_cache,
+        no_fluency=no_fluency,
+        fluency_model=fluency_model,
+        device=device,
+        threads=threads,
+        max_chars=max_chars,
+    )
+    if source is not None and not config.src_lang:
+        fail("--source needs --src-lang (the language of the source text, e.g. es)")
+    article = read_article(path, input_format)
+    if reference is not None:
+        article.reference = read_text_file(str(reference))
+        if not article.reference.strip():
+            fail(f"{reference}: the re-translation is empty")
+    if source is not None:
+        article.source = read_text_file(str(source))
+        article.src_lang = config.src_lang
+    with progress(quiet, 1) as (_, on_stage):
+        report = with_baseline(check_article(article, config, on_stage), baseline_file, config)
+    paths = {} if path == "-" else {article.id: path}
+    emit(report, fmt, output, fail_on=config.fail_on, paths=paths)
+    exit_for(report)

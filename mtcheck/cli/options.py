@@ -1,0 +1,51 @@
+"""Options that several commands share, so that each has one spelling and one help text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="text, json, html, sarif, junit or github (workflow commands).")
+]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")]
+FailOnOpt = Annotated[
+    str | None,
+    typer.Option("--fail-on", help="Lowest severity that fails the gate: error|warning|info|never."),
+]
+MinScoreOpt = Annotated[
+    float | None, typer.Option("--min-score", help="Fail when quality is below this (0-100).")
+]
+SelectOpt = Annotated[
+    str | None,
+    typer.Option("--select", help="Comma-separated rule codes or prefixes to run (e.g. MT1,MT201)."),
+]
+IgnoreOpt = Annotated[
+    str | None, typer.Option("--ignore", help="Comma-separated rule codes or prefixes to skip.")
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="mtcheck.toml or pyproject.toml to read instead of searching.")
+]
+InputFormatOpt = Annotated[str, typer.Option("--input-format", help="auto|text|markdown|html.")]
+SrcLangOpt = Annotated[str | None, typer.Option("--src-lang", help="Source language code, e.g. es.")]
+NoFluencyOpt = Annotated[
+    bool, typer.Option("--no-fluency", help="Skip the language model (rules only, fast).")
+]
+FluencyModelOpt = Annotated[
+    str | None, typer.Option("--fluency-model", help="Causal LM: hub id or local folder (default: embedded).")
+]
+MtModelOpt = Annotated[str | None, typer.Option("--mt-model", help="Seq2seq model: hub id or local folder.")]
+EngineOpt = Annotated[
+    str | None, typer.Option("--engine", help="Re-translation engine: transformers|apertium.")
+]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the translation cache.")]
+DeviceOpt = Annotated[str | None, typer.Option("--device", help="auto, cpu, cuda, cuda:1, mps.")]
+ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="CPU threads for model work.")]
+MaxCharsOpt = Annotated[int | None, typer.Option("--max-chars", help="Refuse longer articles.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
+BaselineOpt = Annotated[
+    Path | None,
+    typer.Option("--baseline", help="Report only findings not in this baseline (`mtcheck baseline create`)."),
+]

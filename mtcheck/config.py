@@ -26,6 +26,8 @@ class Config:
     fluency_model: str | None = None  # None: the embedded offline default
     mt_model: str | None = None  # None: the model card for src_lang
     engine: str = "transformers"  # transformers | apertium
+    # Sentence embeddings in the alignment (mtcheck[embeddings]): auto (when installed) | on | off.
+    embeddings: str = "auto"
     cache: bool = True
     cache_dir: str | None = None
     device: str = "auto"
@@ -61,6 +63,8 @@ class Config:
             raise ConfigError(f"min-score must lie between 0 and 100, not {self.min_score}")
         if self.engine not in ("transformers", "apertium"):
             raise ConfigError(f"engine must be transformers or apertium, not {self.engine!r}")
+        if self.embeddings not in ("auto", "on", "off"):
+            raise ConfigError(f"embeddings must be auto, on or off, not {self.embeddings!r}")
         if self.batch_size < 1 or self.beam_size < 1 or self.max_length < 1 or self.max_chars < 1:
             raise ConfigError("batch-size, beam-size, max-length and max-chars must be positive")
         # Checks the settings only: mtcheck.distributed never imports ray at module level.

@@ -118,7 +118,9 @@ class Checker:
                 continue
             from mtcheck.align import align_documents
 
-            item.alignment = align_documents(item.doc, item.reference.document)
+            item.alignment = align_documents(
+                item.doc, item.reference.document, embeddings=self.config.embeddings
+            )
 
     def score_fluency(self, items: Sequence[Prepared]) -> None:
         """Per-sentence fluency from the causal LM, one batched pass over all articles.

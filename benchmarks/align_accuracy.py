@@ -17,6 +17,9 @@ a paragraph every 3 segments), ``noparas`` (MT in paragraphs of 3, re-translatio
 References: the human ``ref`` and ``alt_mt`` (another system's output).
 
 Run: .venv/bin/python benchmarks/align_accuracy.py  (writes benchmarks/results/align_accuracy.json)
+     .venv/bin/python benchmarks/align_accuracy.py --embeddings on|off|both
+       (sentence embeddings from the ``embeddings`` extra; ``both`` writes align_accuracy_embeddings.json
+       with every setting run each way, the F1 difference and the time cost)
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from mtcheck.segment import segment
 
 DATA = Path("/work/shared/data/mqm_dev.jsonl")
 OUT = Path(__file__).resolve().parent / "results" / "align_accuracy.json"
+OUT_BOTH = OUT.with_name("align_accuracy_embeddings.json")
 
 
 def load_articles(path: Path = DATA) -> list[list[dict]]:
@@ -82,7 +86,9 @@ class _Union:
         self.parent[self.find(a)] = self.find(b)
 
 
-def evaluate(mt_segs: list[str], ref_segs: list[str], mt_pp: int | None, ref_pp: int | None) -> dict:
+def evaluate(
+    mt_segs: list[str], ref_segs: list[str], mt_pp: int | None, ref_pp: int | None, embeddings: str = "off"
+) -> dict:
     mt_text, mt_spans = join(mt_segs, mt_pp)
     ref_text, ref_spans = join(ref_segs, ref_pp)
     mt_map, mt_doc = sentence_segments(mt_text, mt_spans)
@@ -104,7 +110,7 @@ def evaluate(mt_segs: list[str], ref_segs: list[str], mt_pp: int | None, ref_pp:
     gold = {(mt_block.index(b), ref_block.index(b)) for b in strict}
 
     started = time.perf_counter()
-    pairs = align_sentences(mt_doc, ref_doc)
+    pairs = align_sentences(mt_doc, ref_doc, embeddings=embeddings)
     seconds = time.perf_counter() - started
 
     tp = considered = block_ok = 0
@@ -132,7 +138,7 @@ def prf(tp: int, predicted: int, gold: int) -> dict:
 SETTINGS = {"para": (1, 1), "flat": (3, 3), "noparas": (3, None)}
 
 
-def speed(articles: list[list[dict]], target: int = 200, repeats: int = 5) -> dict:
+def speed(articles: list[list[dict]], target: int = 200, repeats: int = 5, embeddings: str = "off") -> dict:
     """Seconds to align a ~200-sentence article (several MQM articles joined) with its reference."""
     mt_segs: list[str] = []
     ref_segs: list[str] = []
@@ -148,13 +154,13 @@ def speed(articles: list[list[dict]], target: int = 200, repeats: int = 5) -> di
     times_dp, times_full, times_ter = [], [], []
     for _ in range(repeats):
         t = time.perf_counter()
-        align_sentences(mt_doc, ref_doc)
+        align_sentences(mt_doc, ref_doc, embeddings=embeddings)
         times_dp.append(time.perf_counter() - t)
         t = time.perf_counter()
-        align_documents(mt_doc, ref_doc)
+        align_documents(mt_doc, ref_doc, embeddings=embeddings)
         times_full.append(time.perf_counter() - t)
         t = time.perf_counter()
-        align_documents(mt_doc, ref_doc, ter=True)
+        align_documents(mt_doc, ref_doc, ter=True, embeddings=embeddings)
         times_ter.append(time.perf_counter() - t)
     return {
         "mt_sentences": len(mt_doc.sentences), "ref_sentences": len(ref_doc.sentences),
@@ -166,16 +172,15 @@ def speed(articles: list[list[dict]], target: int = 200, repeats: int = 5) -> di
     }  # fmt: skip
 
 
-def main() -> dict:
-    articles = load_articles()
-    results: dict = {"articles": len(articles), "settings": {}}
+def run(articles: list[list[dict]], embeddings: str) -> dict:
+    results: dict = {"articles": len(articles), "embeddings": embeddings, "settings": {}}
     for ref_key in ("ref", "alt_mt"):
         for name, (mt_pp, ref_pp) in SETTINGS.items():
             totals = defaultdict(float)
             for recs in articles:
                 mt = [r["mt"] for r in recs]
                 ref = [r["ref"] if ref_key == "ref" else r["alt_mt"]["mt"] for r in recs]
-                res = evaluate(mt, ref, mt_pp, ref_pp)
+                res = evaluate(mt, ref, mt_pp, ref_pp, embeddings)
                 for k, v in res.items():
                     totals[k] += v
             entry = prf(int(totals["tp"]), int(totals["predicted"]), int(totals["gold"]))
@@ -186,14 +191,43 @@ def main() -> dict:
                 align_seconds_total=round(totals["seconds"], 3),
             )  # fmt: skip
             results["settings"][f"{ref_key}/{name}"] = entry
-    results["speed_200_sentences"] = speed(articles)
+    results["speed_200_sentences"] = speed(articles, embeddings=embeddings)
+    return results
+
+
+def main(embeddings: str = "off") -> dict:
+    """One run (``on``/``off``: align_accuracy.json keeps the chrF-only run), or ``both``."""
+    articles = load_articles()
+    if embeddings != "both":
+        results = run(articles, embeddings)
+        out = OUT if embeddings == "off" else OUT_BOTH.with_name("align_accuracy_embeddings_on.json")
+    else:
+        # Load the model once before timing anything: the timings are of alignment, not loading.
+        from mtcheck.backends.embeddings import get_embedder
+
+        get_embedder()
+        off, on = run(articles, "off"), run(articles, "on")
+        compare = {
+            name: {
+                "f1_off": off["settings"][name]["f1"], "f1_on": on["settings"][name]["f1"],
+                "f1_change": round(on["settings"][name]["f1"] - off["settings"][name]["f1"], 4),
+                "seconds_off": off["settings"][name]["align_seconds_total"],
+                "seconds_on": on["settings"][name]["align_seconds_total"],
+            }
+            for name in off["settings"]
+        }  # fmt: skip
+        results = {"compare": compare, "off": off, "on": on}
+        out = OUT_BOTH
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return results
 
 
 if __name__ == "__main__":
+    import argparse
     import sys
 
-    json.dump(main(), sys.stdout, indent=2)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--embeddings", choices=("off", "on", "both"), default="off")
+    json.dump(main(parser.parse_args().embeddings), sys.stdout, indent=2)
     sys.stdout.write("\n")

@@ -20,7 +20,6 @@ from mtcheck.document import (
     Document,
     Finding,
     FluencyResult,
-    Sentence,
     Severity,
 )
 
@@ -67,18 +66,6 @@ class RuleContext:
     def words(self) -> list[tuple[int, int, str]]:
         """Every word of the text as (start, end, word); hyphens and apostrophes stay inside words."""
         return [(m.start(), m.end(), m.group()) for m in WORD.finditer(self.doc.text)]
-
-    @cached_property
-    def word_forms(self) -> dict[str, dict[str, int]]:
-        """For each lowercased word, how often each spelling occurs in the article."""
-        forms: dict[str, dict[str, int]] = {}
-        for _, _, w in self.words:
-            bucket = forms.setdefault(w.lower(), {})
-            bucket[w] = bucket.get(w, 0) + 1
-        return forms
-
-    def sentence_at(self, offset: int) -> Sentence | None:
-        return self.doc.sentence_at(offset)
 
     def aligned_reference(self, sentence_index: int) -> tuple[AlignedPair, str] | None:
         """The alignment pair that holds an MT sentence and the joined re-translation text, if any."""

@@ -82,10 +82,6 @@ class Token(NamedTuple):
     def is_title(self) -> bool:
         return _is_title(self.text)
 
-    @property
-    def is_caps(self) -> bool:
-        return len(self.text) >= 2 and self.text.isupper()
-
 
 def _is_title(word: str) -> bool:
     return word[0].isupper() and (len(word) == 1 or word[1:].islower())

@@ -10,6 +10,7 @@ from array import array
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import Any
 
 
 class Severity(StrEnum):
@@ -88,6 +89,15 @@ class Document:
     sentences: list[Sentence]
     # Spans of the analysed text where rules are switched off (inline suppression comments).
     suppressions: list[tuple[int, int, frozenset[str] | None]] = field(default_factory=list)
+    # Where the text came from, when that is not the text itself (Markdown, HTML, CRLF line ends,
+    # non-NFC input): a ``mtcheck.readers.origin.Origin`` that maps offsets back to the file.
+    origin: Any = None
+
+    def source_line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of an offset in the original file (the analysed text if none)."""
+        if self.origin is None:
+            return self.line_col(offset)
+        return self.origin.line_col(offset)
 
     @cached_property
     def _line_starts(self) -> array[int]:
@@ -148,6 +158,53 @@ class AlignedPair:
         return out
 
 
+class Applicability(StrEnum):
+    """How far a fix can be trusted (ruff's model).
+
+    ``safe`` cannot change the meaning and is applied by ``mtcheck fix``; ``unsafe`` needs an editor's
+    judgement and is applied only with ``--unsafe-fixes``; ``display`` is a hint, never applied.
+    """
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    DISPLAY = "display"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more trustworthy: safe 3, unsafe 2, display 1."""
+        return {"safe": 3, "unsafe": 2, "display": 1}[self.value]
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``text[start:end]`` (code points of the analysed text) by ``replacement``.
+
+    ``start == end`` inserts; an empty replacement deletes.
+    """
+
+    start: int
+    end: int
+    replacement: str
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"bad edit {self.start}..{self.end}")
+
+    def to_json(self) -> dict:
+        return {"start": self.start, "end": self.end, "replacement": self.replacement}
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What a finding's correction is: edits over the analysed text and how far to trust them."""
+
+    applicability: Applicability
+    edits: tuple[Edit, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"applicability": self.applicability.value, "edits": [e.to_json() for e in self.edits]}
+
+
 @dataclass
 class Finding:
     code: str
@@ -163,6 +220,8 @@ class Finding:
     col: int = 0
     # Where the finding came from; e.g. the re-translation sentence quoted as evidence.
     evidence: str | None = None
+    # The correction, if the rule knows one (see ``Rule.fix_applicability``); JSON key ``fix``.
+    fix: Fix | None = None
 
     @property
     def span(self) -> Span:
@@ -184,6 +243,8 @@ class Finding:
         }
         if self.evidence is not None:
             out["evidence"] = self.evidence
+        if self.fix is not None:
+            out["fix"] = self.fix.to_json()
         return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from mtcheck.document import Finding, Severity
+from mtcheck.document import Finding, Fix, Severity
 from mtcheck.errors import ConfigError
 from mtcheck.rules import REGISTRY, Rule, RuleContext
 
@@ -66,6 +66,8 @@ def run_rules(ctx: RuleContext, rules: Iterable[Rule]) -> list[Finding]:
         for finding in rule.check(ctx):
             if finding.end <= finding.start or _suppressed(finding, ctx):
                 continue
+            if finding.fix is None:
+                finding.fix = rule.fix_for(ctx, finding)
             findings.setdefault((finding.code, finding.start, finding.end), finding)
     return sorted(_merge_same_fix(findings.values()), key=lambda f: (f.start, f.end, f.code))
 
@@ -81,6 +83,17 @@ def _merge_same_fix(findings: Iterable[Finding]) -> list[Finding]:
             continue
         key = (f.start, f.end, f.suggestion)
         kept = best.get(key)
-        if kept is None or (f.severity.rank, kept.code) > (kept.severity.rank, f.code):
+        if kept is None:
             best[key] = f
+            continue
+        winner, other = (f, kept) if (f.severity.rank, kept.code) > (kept.severity.rank, f.code) else (kept, f)
+        # The same correction from two rules is as trustworthy as the surer of them: `iran` -> `Iran`
+        # is safe as a gazetteer name (MT202) even when the re-translation rule (MT602) is kept.
+        if _rank(other.fix) > _rank(winner.fix):
+            winner.fix = other.fix
+        best[key] = winner
     return out + list(best.values())
+
+
+def _rank(fix: Fix | None) -> int:
+    return 0 if fix is None else fix.applicability.rank

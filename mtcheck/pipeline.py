@@ -59,6 +59,7 @@ def prepare(article: Article, config: Config) -> Prepared:
         raise InputFileError(f"{article.id}: the article is empty")
     doc = segment(article.text, article.id)
     doc.suppressions = list(article.suppressions)
+    doc.origin = article.origin
     return Prepared(article, doc)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mtcheck.errors import InputFileError
 from mtcheck.readers.article import Article
-from mtcheck.readers.decode import decode_bytes
+from mtcheck.readers.decode import decode_bytes, decode_raw, normalise_line_ends
 
 FORMATS = ("auto", "text", "markdown", "html")
 _SUFFIXES = {
@@ -50,8 +50,12 @@ def detect_format(path: str, text: str, fmt: str = "auto") -> str:
     return "text"
 
 
-def article_from_text(text: str, doc_id: str, fmt: str = "text") -> Article:
-    """Turn decoded text of a given format into an Article with its analysed text."""
+def article_from_text(text: str, doc_id: str, fmt: str = "text", raw: str | None = None) -> Article:
+    """Turn decoded text of a given format into an Article with its analysed text.
+
+    ``raw`` is the file's text before line ends were normalised; with it the article keeps an
+    ``Origin`` that maps analysed offsets back to the file (for ``mtcheck fix`` and CI positions).
+    """
     if fmt == "html":
         from mtcheck.readers.html import html_to_text
 
@@ -62,15 +66,21 @@ def article_from_text(text: str, doc_id: str, fmt: str = "text") -> Article:
         analysed, suppressions = markdown_to_text(text)
     else:
         analysed, suppressions = text, []
-    return Article(id=doc_id, text=analysed, format=fmt, suppressions=suppressions)
+    article = Article(id=doc_id, text=analysed, format=fmt, suppressions=suppressions)
+    if raw is not None:
+        from mtcheck.readers.origin import origin_for
+
+        article.origin = origin_for(raw, fmt, analysed)
+    return article
 
 
 def read_article(path: str, fmt: str = "auto", doc_id: str | None = None) -> Article:
     name = "<stdin>" if path == "-" else path
-    text = decode_bytes(read_bytes(path), name)
+    raw = decode_raw(read_bytes(path), name)
+    text = normalise_line_ends(raw)
     fmt = detect_format(path, text, fmt)
     ident = doc_id or ("stdin" if path == "-" else Path(path).name)
-    return article_from_text(text, ident, fmt)
+    return article_from_text(text, ident, fmt, raw=raw)
 
 
 def read_text_file(path: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -14,3 +15,5 @@ class Article:
     source: str | None = None  # the source-language original
     src_lang: str | None = None
     suppressions: list[tuple[int, int, frozenset[str] | None]] = field(default_factory=list)
+    # The file the text was read from, when it differs from ``text`` (mtcheck.readers.origin.Origin).
+    origin: Any = None

@@ -8,6 +8,17 @@ from mtcheck.errors import InputFileError
 
 
 def decode_bytes(data: bytes, name: str) -> str:
+    """Decoded text with line ends normalised to LF (what readers analyse)."""
+    return normalise_line_ends(decode_raw(data, name))
+
+
+def normalise_line_ends(text: str) -> str:
+    # Normalise line ends once, here, so that every offset indexes the same analysed text.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_raw(data: bytes, name: str) -> str:
+    """Decoded text with line ends as in the file (``mtcheck fix`` writes those back)."""
     if data.startswith(codecs.BOM_UTF8):
         data, encoding = data[len(codecs.BOM_UTF8) :], "utf-8"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -26,8 +37,7 @@ def decode_bytes(data: bytes, name: str) -> str:
         ) from None
     if "\x00" in text:
         raise InputFileError(f"{name}: looks like binary data (NUL characters), not text")
-    # Normalise line ends once, here, so that every offset indexes the same analysed text.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _looks_like_bomless_utf16(data: bytes) -> bool:

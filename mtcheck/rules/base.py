@@ -17,8 +17,10 @@ from typing import Any, ClassVar
 from mtcheck.document import (
     CATEGORIES,
     AlignedPair,
+    Applicability,
     Document,
     Finding,
+    Fix,
     FluencyResult,
     Severity,
 )
@@ -95,6 +97,9 @@ class Rule:
     # Data the rule needs: "reference" (an aligned re-translation) or "fluency" (LM scores).
     needs: ClassVar[frozenset[str]] = frozenset()
     options: ClassVar[dict[str, Any]] = {}
+    # How far the rule's suggestion can be trusted as a correction (`mtcheck fix`): safe, unsafe or
+    # display; None when the rule never knows one.
+    fix_applicability: ClassVar[Applicability | None] = None
 
     def __init__(self, severity: Severity | None = None) -> None:
         self.effective_severity = severity or self.severity
@@ -139,6 +144,25 @@ class Rule:
             col=col,
             evidence=evidence,
         )
+
+    def fix_for(self, ctx: RuleContext, finding: Finding) -> Fix | None:
+        """The structured fix of a finding: its suggestion as edits, at the rule's applicability.
+
+        A display-only rule gets a fix even without a suggestion (nothing to apply: a person must act);
+        a safe or unsafe rule without a suggestion has no fix. Rules whose suggestion is not a plain
+        replacement of the span override this.
+        """
+        from mtcheck.fix.derive import edits_for
+
+        applicability = self.fix_applicability
+        if applicability is None:
+            return None
+        if finding.suggestion is None:
+            return Fix(Applicability.DISPLAY) if applicability is Applicability.DISPLAY else None
+        edits = edits_for(ctx.doc, finding.start, finding.end, finding.suggestion)
+        if not edits and applicability is not Applicability.DISPLAY:
+            return None
+        return Fix(applicability, edits)
 
     @classmethod
     def examples(cls) -> tuple[list[Example], list[Example]]:

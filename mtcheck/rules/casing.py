@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from mtcheck.document import Finding, Sentence, Severity
+from mtcheck.document import Applicability, Finding, Sentence, Severity
 from mtcheck.gazetteer import acronyms, is_common_word, proper_nouns
 from mtcheck.rules.base import Example, Rule, RuleContext, register
 
@@ -213,6 +213,7 @@ def _view(ctx: RuleContext) -> CasingView:
 @register
 class LowercaseSentenceStart(Rule):
     code = "MT201"
+    fix_applicability = Applicability.SAFE
     name = "lowercase-sentence-start"
     category = "casing"
     severity = Severity.ERROR
@@ -283,6 +284,7 @@ class LowercaseSentenceStart(Rule):
 @register
 class ProperNounCasing(Rule):
     code = "MT202"
+    fix_applicability = Applicability.SAFE
     name = "proper-noun-casing"
     category = "casing"
     severity = Severity.WARNING
@@ -346,6 +348,7 @@ class ProperNounCasing(Rule):
 @register
 class AcronymCasing(Rule):
     code = "MT203"
+    fix_applicability = Applicability.SAFE
     name = "acronym-casing"
     category = "casing"
     severity = Severity.WARNING
@@ -486,6 +489,7 @@ _ARTICLES = frozenset({"the", "a", "an"})
 @register
 class CapitalisedFunctionWord(Rule):
     code = "MT204"
+    fix_applicability = Applicability.SAFE
     name = "capitalised-function-word"
     category = "casing"
     severity = Severity.WARNING

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from mtcheck.document import AlignedPair, Document, Finding, Severity
+from mtcheck.document import AlignedPair, Applicability, Document, Finding, Severity
 from mtcheck.rules.base import WORD, Example, Rule, RuleContext, register
 
 # --- amounts ---------------------------------------------------------------------------------------
@@ -121,6 +121,7 @@ def _mt_span(doc: Document, pair: AlignedPair) -> tuple[int, int]:
 @register
 class NumberMismatch(Rule):
     code = "MT601"
+    fix_applicability = Applicability.UNSAFE
     name = "number-mismatch"
     category = "number"
     severity = Severity.ERROR
@@ -178,6 +179,7 @@ class NumberMismatch(Rule):
 @register
 class EntityCasing(Rule):
     code = "MT602"
+    fix_applicability = Applicability.UNSAFE
     name = "entity-casing-mismatch"
     category = "entity"
     severity = Severity.ERROR
@@ -265,6 +267,7 @@ def _entity_forms(ref: Document) -> dict[str, tuple[str, str]]:
 @register
 class Addition(Rule):
     code = "MT603"
+    fix_applicability = Applicability.DISPLAY
     name = "addition"
     category = "addition"
     severity = Severity.WARNING
@@ -296,6 +299,7 @@ class Addition(Rule):
 @register
 class Omission(Rule):
     code = "MT604"
+    fix_applicability = Applicability.DISPLAY
     name = "omission"
     category = "omission"
     severity = Severity.WARNING
@@ -344,6 +348,7 @@ _DIFF_TOKEN = re.compile(r"\w+(?:[’'\-]\w+)*|[^\w\s]")
 @register
 class LowAdequacy(Rule):
     code = "MT605"
+    fix_applicability = Applicability.UNSAFE
     name = "possible-mistranslation"
     category = "mistranslation"
     severity = Severity.WARNING

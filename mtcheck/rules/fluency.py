@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from mtcheck import fluency as flu
-from mtcheck.document import Finding, FluencyResult, Severity
+from mtcheck.document import Applicability, Finding, FluencyResult, Severity
 from mtcheck.rules.base import Example, Rule, RuleContext, register
 
 
@@ -65,6 +65,7 @@ _GARBLED_X = (-1.0, -2.0, 1.0, 2.0, 0.5, 3.0, 6.5, 5.5, 5.5, -2.0, 6.0, -1.0, 3.
 @register
 class DisfluentSentence(Rule):
     code = "MT901"
+    fix_applicability = Applicability.UNSAFE
     name = "disfluent-sentence"
     category = "fluency"
     severity = Severity.WARNING
@@ -111,6 +112,7 @@ class DisfluentSentence(Rule):
 @register
 class SurprisingWords(Rule):
     code = "MT902"
+    fix_applicability = Applicability.DISPLAY
     name = "surprising-words"
     category = "fluency"
     severity = Severity.INFO

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from mtcheck.document import Finding, Severity
+from mtcheck.document import Applicability, Finding, Severity
 from mtcheck.rules.base import Example, Rule, RuleContext, register
 
 _AGENCIES = (
@@ -34,6 +34,7 @@ _CREDIT_LINE = re.compile(rf"(?m)^[ \t]*(?:{_PHOTO_WORD}|Credit|Source)(?:\s+by)
 @register
 class PhotoCredit(Rule):
     code = "MT520"
+    fix_applicability = Applicability.UNSAFE
     name = "photo-credit"
     category = "leak"
     severity = Severity.WARNING
@@ -72,6 +73,7 @@ class PhotoCredit(Rule):
 @register
 class PhotoCaption(Rule):
     code = "MT521"
+    fix_applicability = Applicability.UNSAFE
     name = "photo-caption"
     category = "leak"
     severity = Severity.WARNING
@@ -126,6 +128,7 @@ _META_LINE = re.compile(r"(?m)^[ \t]*(?:Tags|Keywords|Topics|Categories|Category
 @register
 class MetadataLine(Rule):
     code = "MT522"
+    fix_applicability = Applicability.UNSAFE
     name = "metadata-leak"
     category = "leak"
     severity = Severity.WARNING
@@ -171,6 +174,7 @@ _WIDGET = re.compile(
 @register
 class WidgetText(Rule):
     code = "MT523"
+    fix_applicability = Applicability.UNSAFE
     name = "widget-text"
     category = "leak"
     severity = Severity.WARNING

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mtcheck.document import Finding, Severity
+from mtcheck.document import Applicability, Finding, Severity
 from mtcheck.rules.base import Example, Rule, RuleContext, register
 
 _CAPITAL_NEXT = re.compile(r"\s+[A-Z]")
@@ -76,6 +76,7 @@ _COUNT_WORDS = frozenset(
 @register
 class LostMagnitudeNumber(Rule):
     code = "MT301"
+    fix_applicability = Applicability.DISPLAY
     name = "lost-magnitude-number"
     category = "number"
     severity = Severity.ERROR
@@ -144,6 +145,7 @@ _DECIMAL_COMMA = re.compile(
 @register
 class DecimalComma(Rule):
     code = "MT302"
+    fix_applicability = Applicability.UNSAFE
     name = "decimal-comma"
     category = "number"
     severity = Severity.WARNING

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mtcheck.document import Finding, Severity
+from mtcheck.document import Applicability, Finding, Severity
 from mtcheck.rules.base import Example, Rule, RuleContext, register
 
 _MASCULINE = re.compile(r"\b(?:[Hh]e|[Hh]is|[Hh]im|[Hh]imself)\b")
@@ -160,6 +160,7 @@ def _replacement(pronoun: str, ref_words: set[str]) -> str:
 @register
 class PronounForOrganisation(Rule):
     code = "MT410"
+    fix_applicability = Applicability.UNSAFE
     name = "pronoun-for-organisation"
     category = "pronoun"
     severity = Severity.ERROR
@@ -217,6 +218,7 @@ class PronounForOrganisation(Rule):
 @register
 class HeSaidAfterOrganisation(Rule):
     code = "MT411"
+    fix_applicability = Applicability.UNSAFE
     name = "he-said-after-organisation"
     category = "pronoun"
     severity = Severity.WARNING

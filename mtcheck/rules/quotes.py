@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from mtcheck.document import Finding, Paragraph, Severity
+from mtcheck.document import Applicability, Finding, Paragraph, Severity
 from mtcheck.rules.base import Example, Rule, RuleContext, register
 
 OPEN, CLOSE, EITHER = "open", "close", "either"
@@ -187,6 +187,7 @@ def _snippet(text: str, start: int, end: int, words: int = 5) -> str:
 @register
 class UnpairedQuote(Rule):
     code = "MT101"
+    fix_applicability = Applicability.DISPLAY
     name = "unpaired-quote"
     category = "quote"
     severity = Severity.ERROR
@@ -237,6 +238,7 @@ class UnpairedQuote(Rule):
 @register
 class LookalikeQuote(Rule):
     code = "MT102"
+    fix_applicability = Applicability.SAFE
     name = "lookalike-quote"
     category = "quote"
     severity = Severity.WARNING
@@ -296,6 +298,7 @@ _WORD_BEFORE = re.compile(r"[^\W_]+$")
 @register
 class GluedQuote(Rule):
     code = "MT103"
+    fix_applicability = Applicability.SAFE
     name = "glued-quote"
     category = "quote"
     severity = Severity.WARNING
@@ -358,6 +361,7 @@ _LIST_MARKER = re.compile(r"(?:^|[\s(])(?:\d{1,2}|[A-Za-z]|[ivxIVX]{1,4})$")
 @register
 class UnbalancedBracket(Rule):
     code = "MT104"
+    fix_applicability = Applicability.DISPLAY
     name = "unbalanced-bracket"
     category = "quote"
     severity = Severity.WARNING

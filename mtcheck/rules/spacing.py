@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mtcheck.document import Finding, Severity
+from mtcheck.document import Applicability, Finding, Severity
 from mtcheck.rules.base import Example, Rule, RuleContext, register
 
 # Anchored at the start of a word or space run and possessive, so that a long run without a double
@@ -16,6 +16,7 @@ _DOUBLE_SPACE = re.compile(r"(?<!\S)(\S*+)(?<![ \t\u00a0])([ \t\u00a0]{2,}+)(?=(
 @register
 class DoubledSpace(Rule):
     code = "MT540"
+    fix_applicability = Applicability.SAFE
     name = "doubled-space"
     category = "spacing"
     severity = Severity.INFO
@@ -75,6 +76,7 @@ _LEGIT_REPEATS = frozenset(
 @register
 class RepeatedWord(Rule):
     code = "MT541"
+    fix_applicability = Applicability.SAFE
     name = "repeated-word"
     category = "spacing"
     severity = Severity.WARNING
@@ -117,6 +119,7 @@ _SPACE_BEFORE = re.compile(
 @register
 class SpaceBeforePunctuation(Rule):
     code = "MT542"
+    fix_applicability = Applicability.SAFE
     name = "space-before-punctuation"
     category = "spacing"
     severity = Severity.WARNING
@@ -167,6 +170,7 @@ _ASCII = {
 @register
 class FullWidthPunctuation(Rule):
     code = "MT543"
+    fix_applicability = Applicability.SAFE
     name = "full-width-punctuation"
     category = "spacing"
     severity = Severity.WARNING

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from mtcheck.document import Finding, Severity
+from mtcheck.document import Applicability, Finding, Severity
 from mtcheck.rules.base import Example, Rule, RuleContext, register
 from mtcheck.rules.leaks import CREDIT_AT_END
 
@@ -20,6 +20,7 @@ _FINAL = ".!?…:;"
 @register
 class RunOnSentence(Rule):
     code = "MT501"
+    fix_applicability = Applicability.DISPLAY
     name = "run-on-sentence"
     category = "structure"
     severity = Severity.WARNING
@@ -58,6 +59,7 @@ def _ends_with_credit(text: str) -> bool:
 @register
 class UnterminatedParagraph(Rule):
     code = "MT502"
+    fix_applicability = Applicability.DISPLAY
     name = "unterminated-paragraph"
     category = "structure"
     severity = Severity.WARNING
@@ -209,6 +211,7 @@ def _past_tense(word: str) -> bool:
 @register
 class SubjectlessFragment(Rule):
     code = "MT503"
+    fix_applicability = Applicability.DISPLAY
     name = "subjectless-fragment"
     category = "structure"
     severity = Severity.WARNING
@@ -273,6 +276,7 @@ _GLUED_COMMA = re.compile(r"(?<=[a-z][a-z])([,;])(?=[A-Za-z][a-z])")
 @register
 class MissingSpaceAfterPunctuation(Rule):
     code = "MT504"
+    fix_applicability = Applicability.SAFE
     name = "missing-space-after-punctuation"
     category = "structure"
     severity = Severity.WARNING

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from mtcheck.document import Finding, Severity
+from mtcheck.document import Applicability, Finding, Severity
 from mtcheck.rules.base import Example, Rule, RuleContext, register
 
 _LOWER_WORD = re.compile(r"(?<![\w’'\-])([a-zà-öø-ÿ][a-zà-öø-ÿ’']*[a-zà-öø-ÿ])(?![\w’'\-])")
@@ -60,6 +60,7 @@ def _zipf(word: str, lang: str) -> float:
 @register
 class UntranslatedWord(Rule):
     code = "MT401"
+    fix_applicability = Applicability.DISPLAY
     name = "untranslated-word"
     category = "untranslated"
     severity = Severity.WARNING
@@ -113,6 +114,7 @@ _FOREIGN_SCRIPT = re.compile(
 @register
 class ForeignScript(Rule):
     code = "MT402"
+    fix_applicability = Applicability.DISPLAY
     name = "foreign-script"
     category = "untranslated"
     severity = Severity.WARNING

@@ -1,0 +1,190 @@
+"""The fix loop: apply the fixes a check found, check again, until nothing more can be fixed.
+
+Each pass checks the current text, takes the fixes allowed (safe, and unsafe with ``unsafe=True``)
+in a deterministic order — leftmost first, then the wider edit, then the rule code — and skips any
+that conflicts with one already taken (it gets its turn in the next pass, against the new text).
+The text is checked again after the pass; a finding that was not there before (matched by rule
+code and position through the edits) rejects the fixes near it — in its sentence, or all of the
+pass if none is near — and the pass is redone without them. At most ``MAX_PASSES`` passes run.
+
+Models run once: the re-translation of the first pass is reused as a fixed reference afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from mtcheck.document import Applicability, DocumentReport, Edit, Finding, InputError
+from mtcheck.errors import MtcheckError
+from mtcheck.fix.edits import Composer, applied_span, apply, conflicts, shift
+from mtcheck.pipeline import Checker, Prepared
+from mtcheck.readers import Article
+
+# ruff stops after 100 passes; an article settles in 2-3 (a fix can only reveal its neighbour's).
+MAX_PASSES = 10
+
+
+@dataclass
+class FixOutcome:
+    """What fixing one article did. Offsets of ``edits`` index ``before.document.text``."""
+
+    article: Article
+    before: DocumentReport
+    after: DocumentReport
+    edits: list[Edit]
+    applied: list[Finding] = field(default_factory=list)  # findings (of some pass) whose fix was applied
+    rejected: list[Finding] = field(default_factory=list)  # fixes not applied: they made a new finding
+    passes: int = 0
+
+    @property
+    def text(self) -> str:
+        """The corrected analysed text."""
+        return self.after.document.text
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.edits)
+
+
+def allowed(finding: Finding, unsafe: bool) -> bool:
+    fix = finding.fix
+    if fix is None or not fix.edits:
+        return False
+    return fix.applicability is Applicability.SAFE or (unsafe and fix.applicability is Applicability.UNSAFE)
+
+
+def _order(finding: Finding) -> tuple[int, int, str]:
+    edits = finding.fix.edits  # type: ignore[union-attr]
+    lo, hi = min(e.start for e in edits), max(e.end for e in edits)
+    return lo, -(hi - lo), finding.code
+
+
+def choose(findings: Sequence[Finding], unsafe: bool, rejected: set[tuple]) -> list[Finding]:
+    """Fixes to apply in one pass: allowed, not rejected before, no two in conflict."""
+    chosen: list[Finding] = []
+    taken: list[Edit] = []
+    for f in sorted((f for f in findings if allowed(f, unsafe)), key=_order):
+        if _key(f) in rejected:
+            continue
+        edits = f.fix.edits  # type: ignore[union-attr]
+        if any(conflicts(a, b) for a in edits for b in taken):
+            continue
+        chosen.append(f)
+        taken.extend(edits)
+    return chosen
+
+
+def _key(f: Finding) -> tuple:
+    """Identifies a fix across passes, whose offsets move: rule, old text and new text."""
+    edits = f.fix.edits if f.fix else ()
+    return (f.code, f.text, tuple(e.replacement for e in edits))
+
+
+def introduced(old: Sequence[Finding], new: Sequence[Finding], edits: Sequence[Edit]) -> list[Finding]:
+    """Findings in ``new`` with no counterpart in ``old``: same code, span moved through ``edits``."""
+    pool: dict[str, list[tuple[int, int]]] = {}
+    for f in old:
+        pool.setdefault(f.code, []).append((shift(f.start, edits), shift(f.end, edits, after=True)))
+    out = []
+    for f in new:
+        spans = pool.get(f.code, [])
+        match = next((i for i, (s, e) in enumerate(spans) if s <= f.end and f.start <= e), None)
+        if match is None:
+            out.append(f)
+        else:
+            spans.pop(match)
+    return out
+
+
+def _culprits(report: DocumentReport, new: list[Finding], chosen: list[Finding], edits: list[Edit]) -> list[Finding]:
+    """The chosen fixes to blame for new findings: those whose edit lies in the same sentence."""
+    doc = report.document
+    blamed: list[Finding] = []
+    for f in chosen:
+        spans = [applied_span(e, edits) for e in f.fix.edits]  # type: ignore[union-attr]
+        for n in new:
+            lo, hi = n.start, n.end
+            for s in doc.sentences:
+                if s.start <= n.end and n.start <= s.end:
+                    lo, hi = min(lo, s.start), max(hi, s.end)
+            if any(s <= hi and lo <= e for s, e in spans):
+                blamed.append(f)
+                break
+    return blamed or list(chosen)
+
+
+class Fixer:
+    """Runs the fix loop with one Checker (models loaded once for every article)."""
+
+    def __init__(self, checker: Checker, unsafe: bool = False, max_passes: int = MAX_PASSES) -> None:
+        self.checker = checker
+        self.unsafe = unsafe
+        self.max_passes = max_passes
+
+    def _check(self, article: Article) -> tuple[Prepared, DocumentReport]:
+        items, _ = self.checker.prepare_all([article], strict=True)
+        return items[0], self.checker.judge(items[0])
+
+    def fix(self, article: Article) -> FixOutcome:
+        item, report = self._check(article)
+        first = report
+        # The re-translation does not change when the MT text is corrected: reuse it as a file.
+        reference = item.reference.document.text if item.reference else None
+        composer = Composer(report.document.text)
+        outcome = FixOutcome(article, first, report, [])
+        rejected: set[tuple] = set()
+        for number in range(1, self.max_passes + 1):
+            chosen = choose(report.findings, self.unsafe, rejected)
+            step = None
+            while chosen:
+                edits = sorted((e for f in chosen for e in f.fix.edits), key=lambda e: (e.start, e.end))  # type: ignore[union-attr]
+                text = apply(report.document.text, edits)
+                candidate = Article(
+                    id=article.id,
+                    text=text,
+                    format=article.format,
+                    reference=reference,
+                    source=None if reference is not None else article.source,
+                    src_lang=article.src_lang,
+                    suppressions=[
+                        (shift(s, edits), shift(e, edits, after=True), c) for s, e, c in article.suppressions
+                    ],
+                )
+                try:
+                    _, new_report = self._check(candidate)
+                except MtcheckError:
+                    new = list(report.findings[:1])  # e.g. the text became empty: blame every fix
+                    new_report = None
+                else:
+                    new = introduced(report.findings, new_report.findings, edits)
+                if not new and new_report is not None:
+                    step = (edits, candidate, new_report, chosen)
+                    break
+                blame = _culprits(new_report or report, new, chosen, edits) if new_report else list(chosen)
+                outcome.rejected.extend(blame)
+                rejected.update(_key(f) for f in blame)
+                chosen = [f for f in chosen if f not in blame]
+            if step is None:
+                break
+            edits, article, report, chosen = step
+            composer.apply(edits)
+            outcome.applied.extend(chosen)
+            outcome.passes = number
+        outcome.after = report
+        outcome.edits = composer.edits()
+        return outcome
+
+
+def fix_articles(
+    checker: Checker, articles: Sequence[Article], unsafe: bool = False
+) -> tuple[list[FixOutcome], list[InputError]]:
+    """Fix every article; one that cannot be read or checked becomes an InputError."""
+    fixer = Fixer(checker, unsafe)
+    outcomes, errors = [], []
+    for article in articles:
+        try:
+            outcomes.append(fixer.fix(article))
+        except MtcheckError as exc:
+            errors.append(InputError(article.id, str(exc)))
+    return outcomes, errors

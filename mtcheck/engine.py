@@ -86,7 +86,9 @@ def _merge_same_fix(findings: Iterable[Finding]) -> list[Finding]:
         if kept is None:
             best[key] = f
             continue
-        winner, other = (f, kept) if (f.severity.rank, kept.code) > (kept.severity.rank, f.code) else (kept, f)
+        winner, other = (
+            (f, kept) if (f.severity.rank, kept.code) > (kept.severity.rank, f.code) else (kept, f)
+        )
         # The same correction from two rules is as trustworthy as the surer of them: `iran` -> `Iran`
         # is safe as a gazetteer name (MT202) even when the re-translation rule (MT602) is kept.
         if _rank(other.fix) > _rank(winner.fix):

@@ -9,7 +9,7 @@ from pathlib import Path
 from mtcheck.errors import OutputError
 
 
-def write_atomic(path: str | Path, content: str) -> None:
+def write_atomic(path: str | Path, content: str, encoding: str = "utf-8") -> None:
     """An interrupted run leaves either the old file or the new one, never half of one."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
@@ -22,7 +22,7 @@ def write_atomic(path: str | Path, content: str) -> None:
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             handle.write(content)
             handle.flush()
             # On disk before the rename, so that a crash cannot leave an empty report in its place.

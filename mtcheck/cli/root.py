@@ -10,7 +10,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
-from mtcheck.cli import baseline, batch, check, models, rules, translate
+from mtcheck.cli import baseline, batch, check, fix, models, rules, translate
 from mtcheck.cli.common import EXIT_ERROR
 from mtcheck.errors import MtcheckError
 
@@ -62,6 +62,7 @@ app = typer.Typer(
 # Registration order is the order `mtcheck --help` lists the commands in.
 app.command()(check.check)
 app.command()(batch.batch)
+app.command()(fix.fix)
 app.command("rules")(rules.list_rules)
 app.command()(rules.explain)
 app.command()(translate.retranslate)

@@ -36,7 +36,9 @@ def minimal_edit(text: str, start: int, end: int, replacement: str) -> Edit | No
 def deletion(doc: Document, start: int, end: int) -> Edit:
     """Delete ``text[start:end]`` and the whitespace its removal would strand (see module doc)."""
     text = doc.text
-    para_index = next((i for i, p in enumerate(doc.paragraphs) if p.start <= start < max(p.end, p.start + 1)), None)
+    para_index = next(
+        (i for i, p in enumerate(doc.paragraphs) if p.start <= start < max(p.end, p.start + 1)), None
+    )
     if para_index is not None:
         para = doc.paragraphs[para_index]
         if not text[para.start : start].strip() and not text[end : para.end].strip():

@@ -97,7 +97,9 @@ def introduced(old: Sequence[Finding], new: Sequence[Finding], edits: Sequence[E
     return out
 
 
-def _culprits(report: DocumentReport, new: list[Finding], chosen: list[Finding], edits: list[Edit]) -> list[Finding]:
+def _culprits(
+    report: DocumentReport, new: list[Finding], chosen: list[Finding], edits: list[Edit]
+) -> list[Finding]:
     """The chosen fixes to blame for new findings: those whose edit lies in the same sentence."""
     doc = report.document
     blamed: list[Finding] = []

@@ -14,7 +14,7 @@ from pathlib import Path
 from mtcheck.document import InputError
 from mtcheck.errors import InputFileError, MtcheckError
 from mtcheck.readers import Article, article_from_text, detect_format, read_bytes
-from mtcheck.readers.decode import decode_bytes
+from mtcheck.readers.decode import decode_bytes, decode_raw, normalise_line_ends
 
 Batch = tuple[list[Article], list[InputError]]
 
@@ -125,8 +125,9 @@ def read_folder(folder: Path, fmt: str = "auto", src_lang: str | None = None) ->
     for rel in mt_files:
         doc_id = rel.as_posix()
         try:
-            text = decode_bytes(read_bytes(str(folder / rel)), doc_id)
-            article = article_from_text(text, doc_id, detect_format(str(rel), text, fmt))
+            raw = decode_raw(read_bytes(str(folder / rel)), doc_id)
+            text = normalise_line_ends(raw)
+            article = article_from_text(text, doc_id, detect_format(str(rel), text, fmt), raw=raw)
             for role in ("ref", "src"):
                 found = next(((k, role) for k in _mt_keys(rel) if (k, role) in companions), None)
                 if found is None:

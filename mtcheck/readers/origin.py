@@ -49,12 +49,7 @@ class RunMap:
         """Append a run for the next ``alen`` analysed characters (``alen`` may be 0 for nothing)."""
         if alen <= 0:
             return
-        if (
-            verbatim
-            and self.verbatim
-            and self.verbatim[-1]
-            and self.o[-1] + self.olen[-1] == o
-        ):
+        if verbatim and self.verbatim and self.verbatim[-1] and self.o[-1] + self.olen[-1] == o:
             self.alen[-1] += alen
             self.olen[-1] += olen
         else:
@@ -196,9 +191,7 @@ _WINDOW = 4096
 
 
 # --- aligning the analysed text with what the markup parser read ---------------------------------
-def _align(
-    analysed: str, a_lo: int, a_hi: int, source: str, s_lo: int, s_hi: int, out: _CharMap
-) -> int:
+def _align(analysed: str, a_lo: int, a_hi: int, source: str, s_lo: int, s_hi: int, out: _CharMap) -> int:
     """Map ``analysed[a_lo:a_hi]`` onto ``source[s_lo:s_hi]`` in order; returns the source cursor.
 
     A letter maps to the next equal character of the source (markup in between is skipped); a run

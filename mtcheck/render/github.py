@@ -29,12 +29,14 @@ def command(name: str, message: str, **props: str | int) -> str:
 
 
 def _annotation(doc: DocumentReport, f: Finding, path: str) -> str:
+    # Positions in the article's own file (Markdown and HTML markup, CRLF line ends counted).
     # GitHub's end column is inclusive: the column of the last flagged character.
-    end_line, end_col = doc.document.line_col(max(f.start, f.end - 1))
-    props: dict[str, str | int] = {"file": path, "line": f.line}
-    if end_line == f.line:
+    line, col = doc.document.source_line_col(f.start)
+    end_line, end_col = doc.document.source_line_col(max(f.start, f.end - 1))
+    props: dict[str, str | int] = {"file": path, "line": line}
+    if end_line == line:
         # Columns are only accepted when the annotation stays on one line.
-        props.update(col=f.col, endColumn=end_col)
+        props.update(col=col, endColumn=end_col)
     else:
         props["endLine"] = end_line
     props["title"] = f"{f.code} {f.name}"

@@ -17,11 +17,15 @@ from mtcheck.render._ci import fails_gate, gate, path_of
 
 def _detail(doc: DocumentReport, index: int) -> str:
     f = doc.findings[index]
-    lines = [f"{doc.document.id}:{f.line}:{f.col}: {f.code} {f.name} ({f.category}, {f.severity.value})"]
+    # The line and column in the article's own file (Markdown and HTML included).
+    line, col = doc.document.source_line_col(f.start)
+    lines = [f"{doc.document.id}:{line}:{col}: {f.code} {f.name} ({f.category}, {f.severity.value})"]
     lines.append(f"  text: {f.text}")
     lines.append(f"  {f.message}")
     if f.suggestion is not None:
         lines.append(f"  suggestion: {f.suggestion or '(delete it)'}")
+    if f.fix is not None and f.fix.edits:
+        lines.append(f"  fix: {f.fix.applicability.value}")
     return "\n".join(lines)
 
 

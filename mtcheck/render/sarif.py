@@ -1,7 +1,8 @@
 """``--format sarif``: SARIF 2.1.0 for code-scanning UIs.
 
-Regions use the analysed text's code points (``columnKind: unicodeCodePoints``), which is the file
-itself for plain-text articles; for HTML and Markdown they index the extracted text.
+Regions use code points (``columnKind: unicodeCodePoints``) of the article's own file: for Markdown
+and HTML the reader's offset map carries them from the extracted text back through the markup.
+``fixes`` carry the safe and unsafe fixes as replacements in that file.
 """
 
 from __future__ import annotations
@@ -38,17 +39,74 @@ def _rules() -> list[dict]:
     return out
 
 
-def _region(doc: DocumentReport, f: Finding) -> dict:
-    end_line, end_col = doc.document.line_col(f.end)
+def _span(doc: DocumentReport, start: int, end: int) -> tuple[int, int]:
+    """The span ``[start, end)`` of the analysed text as offsets of the article's own file."""
+    origin = doc.document.origin
+    if origin is None:
+        return start, end
+    lo = origin.offset(start)
+    return lo, max(lo, origin.map.end_of(end - 1)) if end > start else lo
+
+
+def _file_region(doc: DocumentReport, start: int, end: int) -> dict:
+    """A SARIF region over offsets of the article's file (code points; end column exclusive)."""
+    origin = doc.document.origin
+    where = origin.raw_line_col if origin is not None else doc.document.line_col
+    line, col = where(start)
+    end_line, end_col = where(end)
     return {
-        "startLine": f.line,
-        "startColumn": f.col,
+        "startLine": line,
+        "startColumn": col,
         "endLine": end_line,
-        "endColumn": end_col,  # SARIF end columns point just past the region
-        "charOffset": f.start,
-        "charLength": f.end - f.start,
-        "snippet": {"text": f.text},
+        "endColumn": end_col,
+        "charOffset": start,
+        "charLength": end - start,
     }
+
+
+def _region(doc: DocumentReport, f: Finding) -> dict:
+    # Lines and columns of the article's own file: for Markdown and HTML they count the markup.
+    region = _file_region(doc, *_span(doc, f.start, f.end))
+    region["snippet"] = {"text": f.text}
+    return region
+
+
+def _fixes(doc: DocumentReport, f: Finding, uri: str, artifact: int) -> list[dict] | None:
+    """SARIF ``fixes`` from the finding's safe or unsafe fix, placed in the article's file."""
+    fix = f.fix
+    if fix is None or not fix.edits or fix.applicability.value == "display":
+        return None
+    edits = sorted(fix.edits, key=lambda e: (e.start, e.end))
+    origin = doc.document.origin
+    if origin is not None:
+        from mtcheck.fix.source import place
+
+        placed = place(origin, edits)
+        if placed.refused:
+            return None  # the edit crosses markup: no automatic fix to offer
+        edits = placed.edits
+    from mtcheck.fix.preview import before_after
+
+    pair = before_after(doc.document.text, f)
+    what = f"{pair[0]} → {pair[1]}" if pair else f"replace {f.text!r}"
+    return [
+        {
+            "description": {"text": f"{fix.applicability.value} fix: {what}"},
+            "artifactChanges": [
+                {
+                    "artifactLocation": {"uri": uri, "index": artifact},
+                    "replacements": [
+                        {
+                            "deletedRegion": _file_region(doc, e.start, e.end),
+                            "insertedContent": {"text": e.replacement},
+                        }
+                        for e in edits
+                    ],
+                }
+            ],
+            "properties": {"applicability": fix.applicability.value},
+        }
+    ]
 
 
 def _result(doc: DocumentReport, f: Finding, uri: str, index: dict[str, int], artifact: int) -> dict:
@@ -70,30 +128,15 @@ def _result(doc: DocumentReport, f: Finding, uri: str, index: dict[str, int], ar
     }
     if f.code in index:
         result["ruleIndex"] = index[f.code]
-    if f.suggestion is not None:
-        end_line, end_col = doc.document.line_col(f.end)
-        result["fixes"] = [
-            {
-                "description": {"text": f"Replace {f.text!r} with {f.suggestion!r}"},
-                "artifactChanges": [
-                    {
-                        "artifactLocation": {"uri": uri, "index": artifact},
-                        "replacements": [
-                            {
-                                "deletedRegion": {
-                                    "startLine": f.line,
-                                    "startColumn": f.col,
-                                    "endLine": end_line,
-                                    "endColumn": end_col,
-                                },
-                                "insertedContent": {"text": f.suggestion},
-                            }
-                        ],
-                    }
-                ],
-            }
-        ]
+    fixes = _fixes(doc, f, uri, artifact)
+    if fixes:
+        result["fixes"] = fixes
     return result
+
+
+def _length(doc: DocumentReport) -> int:
+    origin = doc.document.origin
+    return len(origin.raw) if origin is not None else len(doc.document.text)
 
 
 def _uri(path: str) -> str:
@@ -109,9 +152,7 @@ def to_sarif(report: Report, paths: Mapping[str, str] | None = None) -> dict:
     for doc in report.documents:
         uri = _uri(path_of(doc.document.id, paths))
         artifact = len(artifacts)
-        artifacts.append(
-            {"location": {"uri": uri}, "length": len(doc.document.text), "roles": ["analysisTarget"]}
-        )
+        artifacts.append({"location": {"uri": uri}, "length": _length(doc), "roles": ["analysisTarget"]})
         results.extend(_result(doc, f, uri, index, artifact) for f in doc.findings)
     notifications = [
         {

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mtcheck.document import DocumentReport, Finding, Report
+from mtcheck.fix.preview import before_after
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _CONTEXT = 60  # characters of the sentence shown either side of a span
@@ -49,7 +50,13 @@ def _document(console: Console, report: DocumentReport) -> None:
         head.append(f"[{f.name}]", style="dim")
         console.print(head)
         console.print(_snippet(report, f))
-        if f.suggestion is not None:
+        pair = before_after(report.document.text, f)
+        if pair is not None and f.fix is not None:
+            # The correction in context, before -> after (`mtcheck fix` applies safe ones).
+            label = Text(f"    fix ({f.fix.applicability.value}): ", style="dim")
+            after = Text(_safe(pair[1]) or "(deleted)", style="green")
+            console.print(label + Text(_safe(pair[0]), style="red") + Text(" → ") + after)
+        elif f.suggestion is not None:
             fix = (
                 Text(_safe(f.suggestion), style="green")
                 if f.suggestion

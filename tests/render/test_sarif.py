@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from mtcheck.document import InputError
+from mtcheck.document import Applicability, Edit, Fix, InputError
 from mtcheck.render import render
 from mtcheck.rules import REGISTRY
 from tests.render.reports import made_report, nato_report
@@ -67,9 +67,15 @@ def test_info_maps_to_note_and_fix_is_offered():
     report = made_report(
         "Alpha beta.\nGamma delta.", [("delta", "MT301", "info", "number")], suggestion="Delta"
     )
+    finding = report.documents[0].findings[0]
+    # SARIF offers the finding's structured fix (safe or unsafe), not a bare suggestion.
+    finding.fix = Fix(Applicability.SAFE, (Edit(finding.start, finding.start + 1, "D"),))
     result = json.loads(render(report, "sarif"))["runs"][0]["results"][0]
     assert result["level"] == "note"
     region = result["locations"][0]["physicalLocation"]["region"]
     assert (region["startLine"], region["startColumn"], region["endColumn"]) == (2, 7, 12)
     replacement = result["fixes"][0]["artifactChanges"][0]["replacements"][0]
-    assert replacement["insertedContent"]["text"] == "Delta"
+    assert replacement["insertedContent"]["text"] == "D"
+    deleted = replacement["deletedRegion"]
+    assert (deleted["startLine"], deleted["startColumn"], deleted["endColumn"]) == (2, 7, 8)
+    assert result["fixes"][0]["properties"]["applicability"] == "safe"

@@ -80,6 +80,15 @@ class Bar:
 
 
 @dataclass
+class FixView:
+    """A finding's correction as the findings table shows it."""
+
+    applicability: str  # safe | unsafe | display
+    before: str
+    after: str
+
+
+@dataclass
 class DocumentView:
     key: str  # prefix that keeps element ids unique when several documents share a page
     report: DocumentReport
@@ -88,6 +97,19 @@ class DocumentView:
     bars: list[Bar]
     categories: list[str]
     counts: dict[str, int]
+    fixes: list[FixView | None] = field(default_factory=list)  # one per finding
+    corrected: str | None = None  # the text with the safe fixes applied, if any applies
+
+
+def _fixes(report: DocumentReport) -> tuple[list[FixView | None], str | None]:
+    from mtcheck.fix.preview import before_after, corrected_text
+
+    views: list[FixView | None] = []
+    for f in report.findings:
+        pair = before_after(report.document.text, f)
+        views.append(None if pair is None or f.fix is None else FixView(f.fix.applicability.value, *pair))
+    corrected = corrected_text(report)
+    return views, (corrected if corrected != report.document.text else None)
 
 
 def _tip(findings: Sequence[Finding], indices: Sequence[int]) -> str:
@@ -198,8 +220,17 @@ def _bars(report: DocumentReport) -> list[Bar]:
 
 def document_view(report: DocumentReport, key: str) -> DocumentView:
     categories = sorted({f.category for f in report.findings})
+    fixes, corrected = _fixes(report)
     return DocumentView(
-        key, report, _sentences(report), _pairs(report), _bars(report), categories, report.counts()
+        key,
+        report,
+        _sentences(report),
+        _pairs(report),
+        _bars(report),
+        categories,
+        report.counts(),
+        fixes,
+        corrected,
     )
 
 

@@ -27,5 +27,27 @@
   document.addEventListener("change", function (event) {
     if (event.target && event.target.matches("input[data-filter], #shade")) { apply(); }
   });
+  // "Copy corrected text": the clipboard API where the page may use it, else select and copy.
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest("button[data-copy]") : null;
+    if (!button) { return; }
+    var id = button.getAttribute("data-copy");
+    var area = document.getElementById(id);
+    var status = document.getElementById(id + "-status");
+    if (!area) { return; }
+    function done(ok) { if (status) { status.textContent = ok ? "copied" : "select the text and copy it"; } }
+    function fallback() {
+      area.focus();
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      done(ok);
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(area.value).then(function () { done(true); }, fallback);
+    } else {
+      fallback();
+    }
+  });
   apply();
 })();

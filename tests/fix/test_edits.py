@@ -63,7 +63,8 @@ def test_minimal_edit_of_no_change_is_none() -> None:
         ),
         # A line of its own inside a paragraph: the line and its break go.
         (
-            "Floods closed the road.\nRead more: Storm warnings for the weekend\nCrews worked all night.\n\nEnd.",
+            "Floods closed the road.\nRead more: Storm warnings for the weekend\n"
+            "Crews worked all night.\n\nEnd.",
             "Read more: Storm warnings for the weekend",
             "Floods closed the road.\nCrews worked all night.\n\nEnd.",
         ),

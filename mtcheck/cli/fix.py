@@ -93,10 +93,12 @@ def fix(
         threads=threads,
         max_chars=max_chars,
     )
-    single = (
-        len(inputs) == 1
-        and (inputs[0] == "-" or Path(inputs[0]).is_file())
-        and not inputs[0].endswith((".jsonl", ".ndjson"))
+    from mtcheck.readers.feeds import kind_of
+
+    first = Path(inputs[0])
+    # One article file (or stdin, or a path that does not exist: `check`'s error then) goes to stdout.
+    single = len(inputs) == 1 and (
+        inputs[0] == "-" or not first.exists() or (first.is_file() and kind_of(inputs[0]) == "article")
     )
     if single:
         from mtcheck.readers import read_article

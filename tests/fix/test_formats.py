@@ -48,7 +48,7 @@ def _json_findings(path: Path) -> list[dict]:
 
 
 @pytest.mark.parametrize(("name", "text"), [("story.md", MARKDOWN), ("story.html", HTML)])
-def test_github_and_sarif_positions_point_into_the_file(tmp_path: Path, name: str, text: str) -> None:
+def test_github_junit_and_sarif_positions_point_into_the_file(tmp_path: Path, name: str, text: str) -> None:
     path = _write(tmp_path, name, text)
     findings = _json_findings(path)
     flagged = {f["text"] for f in findings}
@@ -62,6 +62,11 @@ def test_github_and_sarif_positions_point_into_the_file(tmp_path: Path, name: st
         row, col = int(props["line"]), int(props["col"])
         assert _at(text, row, col).startswith(f["text"]), (f["text"], row, col)
         assert int(props["endColumn"]) == col + len(f["text"]) - 1  # inclusive end, one line
+    junit = runner.invoke(app, ["check", str(path), "--no-fluency", "-f", "junit", "--fail-on", "info"]).stdout
+    places = [tuple(map(int, m)) for m in re.findall(rf"{re.escape(name)}:(\d+):(\d+): MT", junit)]
+    assert len(places) == len(findings)
+    for f, (row, col) in zip(findings, places, strict=True):
+        assert _at(text, row, col).startswith(f["text"]), (f["text"], row, col)
     sarif = json.loads(runner.invoke(app, ["check", str(path), "--no-fluency", "-f", "sarif"]).stdout)
     results = sarif["runs"][0]["results"]
     for f, r in zip(findings, results, strict=True):

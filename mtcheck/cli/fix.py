@@ -100,6 +100,12 @@ def fix(
     single = len(inputs) == 1 and (
         inputs[0] == "-" or not first.exists() or (first.is_file() and kind_of(inputs[0]) == "article")
     )
+    if not single:
+        kinds = {kind_of(p) for p in inputs if p != "-" and Path(p).exists()}
+        if "feed" in kinds:
+            fail("RSS/Atom feeds have no article files to correct: fix the articles, folders or JSONL")
+        if in_place and "jsonl" in kinds:
+            fail("--in-place rewrites article files, not JSONL lines: use --output-dir")
     if single:
         from mtcheck.readers import read_article
 

@@ -89,12 +89,9 @@ class FixRun:
     def write_in_place(self, results: Sequence[FileFix]) -> None:
         from mtcheck.output import write_atomic
 
-        jsonl = [r for r in results if r.path is None]
         for r in results:
             if r.path is not None and r.changed:
                 write_atomic(r.path, *_encoded(r.path, r.fixed_text))
-        if jsonl:
-            raise OutputError("--in-place rewrites article files, not JSONL lines: use --output-dir")
 
     def write_dir(self, results: Sequence[FileFix], folder: Path, inputs: Sequence[str]) -> None:
         """Each article under ``folder`` with the name it has in its input; JSONL files as JSONL."""

@@ -19,7 +19,8 @@ def test_clean_corpus_is_unchanged(path: Path) -> None:
     result = CliRunner().invoke(app, ["fix", str(path), "--no-fluency", "--unsafe-fixes", "--diff"])
     assert result.exit_code == 0, result.stdout
     assert result.stdout == ""
-    assert CliRunner().invoke(app, ["fix", str(path), "--no-fluency"]).stdout == path.read_text(encoding="utf-8")
+    fixed = CliRunner().invoke(app, ["fix", str(path), "--no-fluency"]).stdout
+    assert fixed == path.read_text(encoding="utf-8")
 
 
 def test_json_findings_carry_their_fix() -> None:

@@ -126,6 +126,24 @@ def test_jsonl_to_output_dir_keeps_other_lines_and_keys(tmp_path: Path) -> None:
     assert _digest(src) == before
 
 
+def test_jsonl_in_place_and_feeds_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    src = tmp_path / "wire.jsonl"
+    src.write_text(json.dumps({"id": "a", "mt": STORY}) + "\n", encoding="utf-8")
+    article = tmp_path / "story.txt"
+    article.write_text(STORY, encoding="utf-8")
+    result = _run("fix", str(article), str(src), "--in-place")
+    assert result.exit_code == 2 and "--output-dir" in result.stderr
+    assert article.read_text(encoding="utf-8") == STORY
+    feed = tmp_path / "wire.rss"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><item><title>t</title>'
+        "<description>the the end</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    refused = _run("fix", str(feed), "--output-dir", str(tmp_path / "out"))
+    assert refused.exit_code == 2 and "feeds" in refused.stderr
+
+
 def test_several_articles_need_a_destination(story: Path, tmp_path: Path) -> None:
     result = _run("fix", str(tmp_path))
     assert result.exit_code == 2 and "--output-dir" in result.stderr

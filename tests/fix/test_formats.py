@@ -62,7 +62,8 @@ def test_github_junit_and_sarif_positions_point_into_the_file(tmp_path: Path, na
         row, col = int(props["line"]), int(props["col"])
         assert _at(text, row, col).startswith(f["text"]), (f["text"], row, col)
         assert int(props["endColumn"]) == col + len(f["text"]) - 1  # inclusive end, one line
-    junit = runner.invoke(app, ["check", str(path), "--no-fluency", "-f", "junit", "--fail-on", "info"]).stdout
+    junit_args = ["check", str(path), "--no-fluency", "-f", "junit", "--fail-on", "info"]
+    junit = runner.invoke(app, junit_args).stdout
     places = [tuple(map(int, m)) for m in re.findall(rf"{re.escape(name)}:(\d+):(\d+): MT", junit)]
     assert len(places) == len(findings)
     for f, (row, col) in zip(findings, places, strict=True):

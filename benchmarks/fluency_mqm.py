@@ -11,8 +11,14 @@ Reports
 - Kendall tau-b of document fluency and of document quality vs -mean mqm_score over the 60 articles;
 - with --fit: refits the calibration constants of mtcheck/fluency.py (printed, to paste there).
 
-Usage: MTCHECK_HOME=... python benchmarks/fluency_mqm.py [--threads 1] [--fit]
-Surprisals are cached under $MTCHECK_HOME/cache so a rerun (or --fit) costs seconds.
+With --precisions fp32,int8 (any of mtcheck.backends.causal_lm.PRECISIONS) the same numbers are
+computed for each LM precision and written side by side to results/fluency_precision.json, with each
+precision's difference from fp32 (lm-precision's default must stay within 0.01 of fp32 on the fluency
+AUCs and the document-quality tau).
+
+Usage: MTCHECK_HOME=... python benchmarks/fluency_mqm.py [--threads 1] [--fit] [--precisions fp32,int8]
+Surprisals are cached under $MTCHECK_HOME/cache (keyed by model name and precision) so a rerun (or
+--fit) costs seconds.
 """
 
 from __future__ import annotations
@@ -29,12 +35,17 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _mqm import DATA as DATA_PATH
 from _mqm import Article, cached_surprisals, load_articles, segment_of
 
 from mtcheck import fluency
 from mtcheck.backends import store
 
 RESULTS = Path(__file__).resolve().parent / "results" / "fluency_mqm.json"
+PRECISION_RESULTS = RESULTS.with_name("fluency_precision.json")
+# What must stay within TOLERANCE of fp32 for a precision to be eligible as the default.
+GATED = ("auc_flu_any", "auc_flu_major", "kendall_doc_quality_with_fluency")
+TOLERANCE = 0.01
 
 
 def roc_auc(scores: list[float], positive: list[bool]) -> float:
@@ -135,19 +146,70 @@ def main() -> None:
     ap.add_argument("--model", default=None)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--fit", action="store_true")
+    ap.add_argument("--precision", default="fp32", help="LM precision for the single run")
+    ap.add_argument("--precisions", default=None, help="comma-separated: compare these with fp32")
     args = ap.parse_args()
+    if args.precisions:
+        compare_precisions(args)
+        return
+    out = run(args.model, args.threads, args.precision, args.fit)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(out, indent=2))
 
+
+def compare_precisions(args: argparse.Namespace) -> None:
+    """The gated numbers for each precision, their differences from fp32, and which pass."""
+    names = ["fp32", *[p for p in args.precisions.split(",") if p and p != "fp32"]]
+    runs = {p: run(args.model, args.threads, p, False) for p in names}
+    out: dict = {"data": str(DATA_PATH), "tolerance": TOLERANCE, "precisions": {}}
+    for p, r in runs.items():
+        entry = {
+            "model": r["model"],
+            "scoring_seconds_uncached": r["scoring_seconds_uncached"],
+            "auc_flu_any": r["auc_flu_any"]["fluency"]["auc"],
+            "auc_flu_major": r["auc_flu_major"]["fluency"]["auc"],
+            "kendall_doc_fluency": r["kendall_doc_fluency"],
+            "kendall_doc_quality_with_fluency": r["kendall_doc_quality_with_fluency"],
+        }
+        entry["diff_from_fp32"] = {k: round(entry[k] - runs_entry(runs["fp32"], k), 4) for k in GATED}
+        entry["within_tolerance"] = all(abs(v) <= TOLERANCE for v in entry["diff_from_fp32"].values())
+        out["precisions"][p] = entry
+    out["max_abs_token_surprisal_diff_from_fp32"] = {
+        p: round(r["_token_diff"], 4) for p, r in runs.items() if "_token_diff" in r
+    }
+    PRECISION_RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    PRECISION_RESULTS.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(out, indent=2))
+
+
+def runs_entry(r: dict, key: str) -> float:
+    return r[key] if key.startswith("kendall") else r[key]["fluency"]["auc"]
+
+
+_FP32_SURPS: dict = {}
+
+
+def run(model: str | None, threads: int, precision: str, fit: bool) -> dict:
+    """Every number of this benchmark for one LM precision."""
     from mtcheck.backends.causal_lm import CausalLMScorer
 
     arts = load_articles()
     texts = [s.text for a in arts for s in (*a.doc.sentences, *a.ref.sentences)]
-    scorer = CausalLMScorer.load(args.model, threads=args.threads)
+    scorer = CausalLMScorer.load(model, threads=threads, precision=precision)
     started = time.perf_counter()
     surps = cached_surprisals(scorer, texts, store.home() / "cache" / "mqm_surprisals.json")
     scoring_s = time.perf_counter() - started
     rows = segment_rows(arts, surps)
+    if precision == "fp32":
+        _FP32_SURPS.update(surps)
+    token_diff = None
+    if precision != "fp32" and _FP32_SURPS:
+        token_diff = max(
+            abs(a[2] - b[2]) for t in texts for a, b in zip(surps[t], _FP32_SURPS[t], strict=True)
+        )
 
-    if args.fit:
+    if fit:
         x = np.array([[r["feature"]] for r in rows])
         y = np.array([0.0 if r["flu_major"] else 1.0 for r in rows])
         w1 = fit_logistic(x, y)
@@ -172,7 +234,8 @@ def main() -> None:
         "constants": {
             "A": fluency.A,
             "B": fluency.B,
-            "TOP_K": fluency.TOP_K,
+            "TOP_FRACTION": fluency.TOP_FRACTION,
+            "TOP_MIN": fluency.TOP_MIN,
             "TOP_WEIGHT": fluency.TOP_WEIGHT,
         },
         "note": "positives = segments with no such error; scores higher = more fluent",
@@ -212,9 +275,9 @@ def main() -> None:
     out["kendall_segment_fluency"] = round(kendall_tau_b([r["feature"] for r in rows], seg_neg_mqm), 4)
     out["kendall_segment_neg_length"] = round(kendall_tau_b([-r["n_words"] for r in rows], seg_neg_mqm), 4)
     out.update(document_quality(arts, surps, scorer.name))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(out, indent=2))
+    if token_diff is not None:
+        out["_token_diff"] = token_diff
+    return out
 
 
 def document_quality(arts: list[Article], surps: dict, model: str) -> dict:

@@ -142,14 +142,13 @@ class _Side:
             prof = self._profiles[key] = _Profile(" ".join(self.texts[start : start + size]))
         return prof
 
-    def vector(self, start: int, size: int) -> Any:
-        """Unit vector of a run: the normalised sum of its sentences' vectors (no re-encoding)."""
+    def run_norm(self, start: int, size: int) -> float:
+        """Length of the sum of a run's unit sentence vectors (the run's vector before normalising)."""
         key = (start, size)
-        vec = self._vectors.get(key)
-        if vec is None:
-            total = self.vectors[start : start + size].sum(0)
-            vec = self._vectors[key] = total / max(float(total.norm()), 1e-9)
-        return vec
+        value = self._vectors.get(key)
+        if value is None:
+            value = self._vectors[key] = max(float(self.vectors[start : start + size].sum(0).norm()), 1e-9)
+        return value
 
     def crossings(self, start: int, size: int) -> int:
         return sum(self.paragraphs[k] != self.paragraphs[k - 1] for k in range(start + 1, start + size))
@@ -178,11 +177,49 @@ def similarity(a: _Profile, b: _Profile, cosine: float | None = None, opts: Alig
     return value * (0.6 + 0.4 * ratio)
 
 
-def block_similarity(mt: _Side, ref: _Side, i: int, a: int, j: int, b: int, opts: AlignOptions) -> float:
-    """Similarity of MT[i:i+a] with ref[j:j+b], with the embeddings' cosine when both sides have them."""
-    cosine = None
-    if mt.vectors is not None and ref.vectors is not None:
-        cosine = float(mt.vector(i, a) @ ref.vector(j, b))
+class _Cosines:
+    """Sentence-by-sentence cosines of one article pair, computed once as one matrix product.
+
+    Only the rows' share of the alignment band is multiplied (``spans[i]`` = the columns row ``i``
+    can meet), in chunks of ``CHUNK`` rows, so a long article costs O(n x band), not O(n x m).
+    A run's vector is the normalised sum of its sentences' unit vectors, so the cosine of two runs
+    is the sum of their sentences' cosines over the product of the two sums' lengths: blocks never
+    re-encode and never multiply vectors again.
+    """
+
+    CHUNK = 64
+
+    def __init__(self, mt: _Side, ref: _Side, spans: list[tuple[int, int]]) -> None:
+        self.mt, self.ref = mt, ref
+        self.rows: list[tuple[int, list[float]]] = []  # (first column, cosines) per MT sentence
+        for r0 in range(0, len(mt), self.CHUNK):
+            r1 = min(len(mt), r0 + self.CHUNK)
+            c0 = min(spans[i][0] for i in range(r0, r1))
+            c1 = max(spans[i][1] for i in range(r0, r1))
+            block = (mt.vectors[r0:r1] @ ref.vectors[c0:c1].T).tolist()
+            for i in range(r0, r1):
+                lo, hi = spans[i]
+                self.rows.append((lo, block[i - r0][lo - c0 : hi - c0]))
+
+    def single(self, i: int, j: int) -> float:
+        lo, values = self.rows[i]
+        k = j - lo
+        if 0 <= k < len(values):
+            return values[k]
+        return float(self.mt.vectors[i] @ self.ref.vectors[j])  # off the band: rare (absorbed runs)
+
+    def block(self, i: int, a: int, j: int, b: int) -> float:
+        if a == 1 and b == 1:
+            return self.single(i, j)
+        total = sum(self.single(i + x, j + y) for x in range(a) for y in range(b))
+        return total / (self.mt.run_norm(i, a) * self.ref.run_norm(j, b))
+
+
+def block_similarity(
+    mt: _Side, ref: _Side, i: int, a: int, j: int, b: int, opts: AlignOptions, cosines: _Cosines | None = None
+) -> float:
+    """Similarity of MT[i:i+a] with ref[j:j+b], with the embeddings' cosine when ``cosines`` is given."""
+    cosine = cosines.block(i, a, j, b) if cosines is not None else None
     return similarity(mt.profile(i, a), ref.profile(j, b), cosine, opts)
 
 
@@ -204,12 +241,22 @@ def resolve_embeddings(mode: str) -> bool:
     return True
 
 
-def _embed(mt: _Side, ref: _Side) -> None:
-    """Sentence vectors for both sides in one batched pass of the (once-loaded) model."""
+def embed_pairs(pairs: list[tuple[Document, Document]]) -> list[tuple[Any, Any]]:
+    """Unit sentence vectors (MT, re-translation) for many article pairs in one batched encoder pass.
+
+    Every sentence of every article is encoded once; the encoder sorts the whole lot by length, so
+    batches mix articles and pad little. Returns one (MT vectors, reference vectors) per pair.
+    """
     from mtcheck.backends.embeddings import get_embedder
 
-    vectors = get_embedder().encode(mt.texts + ref.texts)
-    mt.vectors, ref.vectors = vectors[: len(mt)], vectors[len(mt) :]
+    texts = [s.text for mt, ref in pairs for d in (mt, ref) for s in d.sentences]
+    vectors = get_embedder().encode(texts)
+    out, k = [], 0
+    for mt, ref in pairs:
+        n, m = len(mt.sentences), len(ref.sentences)
+        out.append((vectors[k : k + n], vectors[k + n : k + n + m]))
+        k += n + m
+    return out
 
 
 def text_similarity(mt: str, ref: str) -> float:
@@ -227,6 +274,16 @@ class _Aligner:
         widen = min(math.ceil(abs(n - m) / 2), opts.max_widen)
         self.width = opts.band + widen + math.ceil(max(n, m) / max(1, min(n, m)))
         self._sim11: dict[tuple[int, int], float] = {}
+        self.cosines: _Cosines | None = None
+        if mt.vectors is not None and ref.vectors is not None and n and m:
+            # Row i meets the columns of its band and of row i+1's (sim11 asks for either), up to
+            # two more for the blocks that start there.
+            spans = []
+            for i in range(n):
+                lo = min(self.bounds(i)[0], self.bounds(i + 1)[0] - 1)
+                hi = max(self.bounds(i)[1], self.bounds(i + 1)[1]) + 3
+                spans.append((max(0, lo), min(m, hi)))
+            self.cosines = _Cosines(mt, ref, spans)
 
     def bounds(self, i: int) -> tuple[int, int]:
         centre = i * self.m / self.n if self.n else 0.0
@@ -243,7 +300,7 @@ class _Aligner:
             if not self.in_band(i, j) and not self.in_band(i + 1, j + 1):
                 value = 0.0
             else:
-                value = block_similarity(self.mt, self.ref, i, 1, j, 1, self.opts)
+                value = block_similarity(self.mt, self.ref, i, 1, j, 1, self.opts, self.cosines)
             self._sim11[key] = value
         return value
 
@@ -256,7 +313,7 @@ class _Aligner:
         parts = sorted((self.sim11(i + x, j + y) for x in range(a) for y in range(b)), reverse=True)
         if parts[1] < self.opts.prune:
             return None
-        return block_similarity(self.mt, self.ref, i, a, j, b, self.opts)
+        return block_similarity(self.mt, self.ref, i, a, j, b, self.opts, self.cosines)
 
     def gain(self, i: int, j: int, a: int, b: int) -> tuple[float, float] | None:
         """(gain, similarity) of the block ending at (i+a, j+b); None when it is not a candidate."""
@@ -314,25 +371,36 @@ class _Aligner:
 
 
 def align_sentences(
-    mt_doc: Document, ref_doc: Document, options: AlignOptions | None = None, embeddings: str = "auto"
+    mt_doc: Document,
+    ref_doc: Document,
+    options: AlignOptions | None = None,
+    embeddings: str = "auto",
+    vectors: tuple[Any, Any] | None = None,
 ) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
     """The alignment as (MT indices, ref indices, similarity) blocks, without adequacy scores.
 
-    ``embeddings``: ``auto``, ``on`` or ``off`` (see :func:`resolve_embeddings`).
+    ``embeddings``: ``auto``, ``on`` or ``off`` (see :func:`resolve_embeddings`). ``vectors``: the
+    two sides' sentence vectors when the caller encoded them already (:func:`embed_pairs`, for a
+    whole batch at once); they are used whatever ``embeddings`` says.
     """
-    use = resolve_embeddings(embeddings)
+    use = vectors is not None or resolve_embeddings(embeddings)
     mt, ref = _Side(mt_doc), _Side(ref_doc)
     if not len(mt) or not len(ref):
         return [((i,), (), 0.0) for i in range(len(mt))] + [((), (j,), 0.0) for j in range(len(ref))]
     opts = options or _DEFAULT
     if use:
-        _embed(mt, ref)
-    path = _absorb(_Aligner(mt, ref, opts).run(), mt, ref, opts)
+        mt.vectors, ref.vectors = vectors if vectors is not None else embed_pairs([(mt_doc, ref_doc)])[0]
+    aligner = _Aligner(mt, ref, opts)
+    path = _absorb(aligner.run(), mt, ref, opts, aligner.cosines)
     return [(tuple(range(i, i + a)), tuple(range(j, j + b)), sim) for i, j, a, b, sim in path]
 
 
 def _absorb(
-    path: list[tuple[int, int, int, int, float]], mt: _Side, ref: _Side, opts: AlignOptions
+    path: list[tuple[int, int, int, int, float]],
+    mt: _Side,
+    ref: _Side,
+    opts: AlignOptions,
+    cosines: _Cosines | None = None,
 ) -> list[tuple[int, int, int, int, float]]:
     """Join one-sided sentences to a neighbouring pair whose other side contains them."""
     out = list(path)
@@ -360,7 +428,7 @@ def _absorb(
         lo, hi = min(k, nb), max(k, nb)
         mi, mj = out[lo][0], out[lo][1]
         ma, mb = out[lo][2] + out[hi][2], out[lo][3] + out[hi][3]
-        sim = block_similarity(mt, ref, mi, ma, mj, mb, opts)
+        sim = block_similarity(mt, ref, mi, ma, mj, mb, opts, cosines)
         out[lo : hi + 1] = [(mi, mj, ma, mb, sim)]
         k = lo
     return out
@@ -372,17 +440,19 @@ def align_documents(
     options: AlignOptions | None = None,
     ter: bool = False,
     embeddings: str = "auto",
+    vectors: tuple[Any, Any] | None = None,
 ) -> list[AlignedPair]:
     """Align every MT sentence and every re-translation sentence, in order, with adequacy per pair.
 
     Each sentence of either document appears in exactly one pair; a pair with an empty side is an
     addition (MT only) or an omission (re-translation only). Every pair gets sacrebleu chrF and
     BLEU; TER per pair only with ``ter=True`` (it costs more than the alignment itself).
+    ``vectors``: see :func:`align_sentences`.
     """
     from mtcheck.adequacy import pair_scores, pair_texts
 
     pairs = []
-    for mt_ids, ref_ids, sim in align_sentences(mt_doc, ref_doc, options, embeddings):
+    for mt_ids, ref_ids, sim in align_sentences(mt_doc, ref_doc, options, embeddings, vectors):
         pair = AlignedPair(mt_ids, ref_ids, sim)
         chrf, bleu, ter_score = pair_scores(*pair_texts(pair, mt_doc, ref_doc), ter=ter)
         pairs.append(AlignedPair(mt_ids, ref_ids, sim, chrf, bleu, ter_score))

@@ -11,6 +11,8 @@ from typing import Any
 from mtcheck.errors import ConfigError
 
 FAIL_ON = ("error", "warning", "info", "never")
+# Kept in step with mtcheck.backends.causal_lm.PRECISIONS (not imported: config stays torch-free).
+LM_PRECISIONS = ("auto", "fp32", "int8", "fp16", "bf16")
 
 
 @dataclass
@@ -32,6 +34,8 @@ class Config:
     cache_dir: str | None = None
     device: str = "auto"
     threads: int | None = None
+    # Fluency LM arithmetic: auto | fp32 | int8 | fp16 | bf16 (auto: see causal_lm.resolve_precision).
+    lm_precision: str = "auto"
     batch_size: int = 16
     beam_size: int = 4
     max_length: int = 256
@@ -65,6 +69,10 @@ class Config:
             raise ConfigError(f"engine must be transformers or apertium, not {self.engine!r}")
         if self.embeddings not in ("auto", "on", "off"):
             raise ConfigError(f"embeddings must be auto, on or off, not {self.embeddings!r}")
+        if self.lm_precision not in LM_PRECISIONS:
+            raise ConfigError(
+                f"lm-precision must be one of {', '.join(LM_PRECISIONS)}, not {self.lm_precision!r}"
+            )
         if self.batch_size < 1 or self.beam_size < 1 or self.max_length < 1 or self.max_chars < 1:
             raise ConfigError("batch-size, beam-size, max-length and max-chars must be positive")
         # Checks the settings only: mtcheck.distributed never imports ray at module level.

@@ -26,7 +26,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mtcheck.document import AlignedPair, Document, FluencyResult, SentenceFluency, TokenSurprisal
+from mtcheck.document import (
+    AlignedPair,
+    Document,
+    FluencyResult,
+    Sentence,
+    SentenceFluency,
+    TokenSurprisal,
+)
 
 # A word (letters or digits, hyphens/apostrophes/inner dots kept inside), else one non-space character.
 UNIT = re.compile(r"[^\W_](?:[\w’'\-.]*[^\W_])?|\S")
@@ -132,18 +139,21 @@ class _Stats:
         return to_score(feature(self.words)) if self.words else 100.0
 
 
+def _one(sent: Sentence, toks: Sequence[tuple[int, int, float]]) -> _Stats:
+    words = word_surprisals(sent.text, toks, sent.start)
+    mean = sum(t[2] for t in toks) / len(toks) if toks else 0.0
+    tokens = [TokenSurprisal(sent.start + s, sent.start + e, v) for s, e, v in toks]
+    return _Stats(words, tokens, slor(words), mean)
+
+
 def _stats(doc: Document, surprisals: Sequence[Sequence[tuple[int, int, float]]]) -> list[_Stats]:
-    out = []
-    for sent, toks in zip(doc.sentences, surprisals, strict=True):
-        words = word_surprisals(sent.text, toks, sent.start)
-        mean = sum(t[2] for t in toks) / len(toks) if toks else 0.0
-        tokens = [TokenSurprisal(sent.start + s, sent.start + e, v) for s, e, v in toks]
-        out.append(_Stats(words, tokens, slor(words), mean))
-    return out
+    return [_one(sent, toks) for sent, toks in zip(doc.sentences, surprisals, strict=True)]
 
 
-def _ref_score(pair: AlignedPair, ref: list[_Stats]) -> float | None:
-    words = [w for i in pair.ref for w in ref[i].words]
+def _ref_score(pair: AlignedPair, ref: list[_Stats | None]) -> float | None:
+    if any(ref[i] is None for i in pair.ref):
+        return None  # a counterpart sentence that was not scored (see score_document)
+    words = [w for i in pair.ref for w in ref[i].words]  # type: ignore[union-attr]
     return to_score(feature(words)) if words else None
 
 
@@ -152,14 +162,21 @@ def score_document(
     surprisals: Sequence[Sequence[tuple[int, int, float]]],
     model: str,
     reference: Document | None = None,
-    ref_surprisals: Sequence[Sequence[tuple[int, int, float]]] | None = None,
+    ref_surprisals: Sequence[Sequence[tuple[int, int, float]] | None] | None = None,
     alignment: Sequence[AlignedPair] = (),
 ) -> FluencyResult:
-    """Fluency of every sentence from its tokens' surprisal (offsets relative to each sentence)."""
+    """Fluency of every sentence from its tokens' surprisal (offsets relative to each sentence).
+
+    ``ref_surprisals`` may hold None for re-translation sentences that were not scored; an MT
+    sentence aligned with one of them gets no ``reference_score``.
+    """
     stats = _stats(doc, surprisals)
     ref_of: dict[int, float] = {}
     if reference is not None and ref_surprisals is not None:
-        ref_stats = _stats(reference, ref_surprisals)
+        ref_stats = [
+            None if toks is None else _one(sent, toks)
+            for sent, toks in zip(reference.sentences, ref_surprisals, strict=True)
+        ]
         for pair in alignment:
             value = _ref_score(pair, ref_stats) if pair.ref else None
             for i in pair.mt:

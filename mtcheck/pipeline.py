@@ -113,14 +113,21 @@ class Checker:
         return self._translators[src_lang]
 
     def align(self, items: Sequence[Prepared]) -> None:
-        """Align MT sentences with re-translation sentences and score adequacy per pair."""
-        for item in items:
-            if item.reference is None:
-                continue
-            from mtcheck.align import align_documents
+        """Align MT sentences with re-translation sentences and score adequacy per pair.
 
+        With sentence embeddings, every article's sentences are encoded in one batched pass first.
+        """
+        pairs = [item for item in items if item.reference is not None]
+        if not pairs:
+            return
+        from mtcheck.align import align_documents, embed_pairs, resolve_embeddings
+
+        vectors: list = [None] * len(pairs)
+        if resolve_embeddings(self.config.embeddings):
+            vectors = embed_pairs([(item.doc, item.reference.document) for item in pairs])  # type: ignore[union-attr]
+        for item, vecs in zip(pairs, vectors, strict=True):
             item.alignment = align_documents(
-                item.doc, item.reference.document, embeddings=self.config.embeddings
+                item.doc, item.reference.document, embeddings=self.config.embeddings, vectors=vecs
             )
 
     def score_fluency(self, items: Sequence[Prepared]) -> None:
@@ -137,19 +144,51 @@ class Checker:
             from mtcheck.backends.causal_lm import CausalLMScorer
 
             self._scorer = CausalLMScorer.load(
-                self.config.fluency_model, self.config.device, self.config.threads, self.config.batch_size
+                self.config.fluency_model,
+                self.config.device,
+                self.config.threads,
+                self.config.batch_size,
+                precision=self.config.lm_precision,
             )
             self.lm_name = self._scorer.name
-        docs = [d for item in items for d in (item.doc, item.reference.document if item.reference else None)]
-        texts = [s.text for d in docs if d is not None for s in d.sentences]
         report = self.stage_progress
         on_batch = None if report is None else (lambda done, total: report("fluency", done, total))
-        scored = iter(self._scorer.surprisals(texts, progress=on_batch))
-        for item in items:
-            mt = [next(scored) for _ in item.doc.sentences]
+        scored = iter(self._scorer.surprisals([s.text for it in items for s in it.doc.sentences], on_batch))
+        mt = [[next(scored) for _ in item.doc.sentences] for item in items]
+        # Re-translation sentences are scored only where a rule reads their score: as counterparts of
+        # MT sentences below the flagging threshold (MT901/MT902 ignore it above). Same findings,
+        # about half the language-model work when a re-translation is given.
+        bound = self._ref_threshold()
+        wanted: list[list[int]] = []
+        for item, surps in zip(items, mt, strict=True):
+            if item.reference is None:
+                wanted.append([])
+                continue
+            low = {s.index for s in score_document(item.doc, surps, "").sentences if s.score < bound}
+            wanted.append(sorted({j for p in item.alignment if low.intersection(p.mt) for j in p.ref}))
+        ref_texts = [
+            item.reference.document.sentences[j].text  # type: ignore[union-attr]
+            for item, js in zip(items, wanted, strict=True)
+            for j in js
+        ]
+        ref_scored = iter(self._scorer.surprisals(ref_texts, on_batch) if ref_texts else [])
+        for item, surps, js in zip(items, mt, wanted, strict=True):
             ref_doc = item.reference.document if item.reference else None
-            ref = [next(scored) for _ in ref_doc.sentences] if ref_doc is not None else None
-            item.fluency = score_document(item.doc, mt, self.lm_name or "", ref_doc, ref, item.alignment)
+            ref = None
+            if ref_doc is not None:
+                ref = [None] * len(ref_doc.sentences)
+                for j in js:
+                    ref[j] = next(ref_scored)
+            item.fluency = score_document(item.doc, surps, self.lm_name or "", ref_doc, ref, item.alignment)
+
+    def _ref_threshold(self) -> float:
+        """Highest sentence-score threshold of the selected rules that compare with the re-translation."""
+        bound = -1.0
+        for rule in self.rules:
+            if "fluency" in rule.needs and "threshold" in rule.options:
+                value = self.config.rules.get(rule.code, {}).get("threshold", rule.options["threshold"])
+                bound = max(bound, float(value))
+        return bound
 
     def judge(self, item: Prepared) -> DocumentReport:
         from mtcheck.engine import run_rules

@@ -8,8 +8,10 @@ How the pass is organised, and why:
   bit: padding width does (by ~1e-5), batch size does not;
 - the vocabulary projection runs in chunks over the real (unpadded) positions only: full-vocabulary
   logits for a whole batch would take gigabytes (49,152 floats per token for SmolLM2);
-- fp16 on a GPU, fp32 on CPU (bf16 is slower than fp32 on the CPUs we measured), and an explicit
-  CPU thread count.
+- the arithmetic is a setting (``lm-precision``): ``auto`` is fp16 on a GPU and ``CPU_DEFAULT`` on
+  CPU, where int8 linear layers (:mod:`mtcheck.backends.int8`) run at 2-3x the fp32 rate; bf16 and
+  fp16 are there for GPUs and for comparison (both are slower than fp32 on the CPUs we measured).
+  The CPU thread count is explicit too (see :func:`mtcheck.backends.device.default_threads`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,23 @@ if TYPE_CHECKING:
 WINDOW = 512
 # Positions projected onto the vocabulary at once: 1024 x 49,152 fp32 logits is 200 MB.
 HEAD_CHUNK = 1024
+PRECISIONS = ("fp32", "int8", "fp16", "bf16")
+# What ``auto`` means on CPU. Chosen by benchmarks/fluency_mqm.py --precision (results in
+# benchmarks/results/fluency_precision.json): the fastest precision whose fluency AUC and document
+# quality tau on the MQM dev set stay within 0.01 of fp32.
+CPU_DEFAULT = "int8"
+
+
+def resolve_precision(precision: str, device: str) -> str:
+    """``auto`` -> fp16 on a GPU, ``CPU_DEFAULT`` on CPU; ModelError for int8 off the CPU or a typo."""
+    precision = (precision or "auto").lower()
+    if precision == "auto":
+        return "fp16" if device.startswith(("cuda", "mps")) else CPU_DEFAULT
+    if precision not in PRECISIONS:
+        raise ModelError(f"unknown lm-precision {precision!r} (use auto, {', '.join(PRECISIONS)})")
+    if precision == "int8" and device != "cpu":
+        raise ModelError("lm-precision int8 runs on CPU only (FBGEMM kernels); use fp16 on a GPU")
+    return precision
 
 
 @dataclass
@@ -50,8 +69,10 @@ class CausalLMScorer:
         prefix_id: int,
         device: str = "cpu",
         batch_size: int = 16,
+        precision: str = "fp32",
     ) -> None:
         self.model = model
+        self.precision = precision
         self.tokenizer = tokenizer
         self.name = name
         self.prefix_id = prefix_id
@@ -68,8 +89,13 @@ class CausalLMScorer:
         threads: int | None = None,
         batch_size: int = 16,
         progress: Progress | None = None,
+        precision: str = "auto",
     ) -> CausalLMScorer:
-        """Resolve ``spec`` (None: the embedded default) and load it for scoring."""
+        """Resolve ``spec`` (None: the embedded default) and load it for scoring.
+
+        ``precision``: auto | fp32 | int8 | fp16 | bf16 (see :func:`resolve_precision`). The scorer's
+        ``name`` carries a non-fp32 precision (``smollm2-135m@int8``), so a report's signature pins it.
+        """
         import torch
         from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
@@ -83,7 +109,8 @@ class CausalLMScorer:
         device = pick_device(device)
         if device == "cpu":
             set_threads(threads)
-        dtype = torch.float16 if device.startswith(("cuda", "mps")) else torch.float32
+        precision = resolve_precision(precision, device)
+        dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(precision, torch.float32)
         from pathlib import Path
 
         from mtcheck.backends.hf import hub_kwargs
@@ -110,13 +137,21 @@ class CausalLMScorer:
         except Exception as exc:  # corrupt files raise many types (OSError, ValueError, SafetensorError...)
             raise ModelError(f"cannot load fluency model {label!r}: {exc}") from None
         model.to(device).eval()
+        if precision == "int8":
+            from mtcheck.backends.int8 import to_int8
+
+            # Only the store's own copies get an int8 file beside them; a user's folder is never written.
+            folder = Path(resolved.location)
+            model = to_int8(model, folder if store.is_store_copy(folder) else None)
+        name = resolved.name if precision == "fp32" else f"{resolved.name}@{precision}"
         return cls(
             model,
             tokenizer,
-            resolved.name,
+            name,
             prefix_token_id(tokenizer, resolved.prefix_token),
             device,
             batch_size,
+            precision,
         )
 
     # --- scoring ------------------------------------------------------------------------------

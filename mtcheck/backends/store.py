@@ -118,6 +118,14 @@ def is_stored(card: ModelCard) -> bool:
     return (stored_path(card) / MARKER).is_file()
 
 
+def is_store_copy(folder: Path) -> bool:
+    """Whether ``folder`` is a converted copy inside the store (mtcheck may write derived files there)."""
+    try:
+        return (folder / MARKER).is_file() and folder.resolve().parent == store_dir().resolve()
+    except OSError:
+        return False
+
+
 def locate_gguf(card: ModelCard) -> Path:
     """The GGUF file inside the installed wheel, found without importing the package.
 

@@ -14,6 +14,7 @@ from mtcheck.cli.options import (
     FluencyModelOpt,
     IgnoreOpt,
     InputFormatOpt,
+    LmPrecisionOpt,
     NoFluencyOpt,
     SelectOpt,
     SrcLangOpt,
@@ -39,6 +40,7 @@ def baseline_create(
     fluency_model: FluencyModelOpt = None,
     device: DeviceOpt = None,
     threads: ThreadsOpt = None,
+    lm_precision: LmPrecisionOpt = None,
 ) -> None:
     """Write fingerprints of the current findings; `--baseline FILE` then hides them."""
     from mtcheck import baseline
@@ -55,6 +57,7 @@ def baseline_create(
         fluency_model=fluency_model,
         device=device,
         threads=threads,
+        lm_precision=lm_precision,
     )
     articles, errors, _ = read_input(path, input_format, config)
     if reference is not None:

@@ -18,6 +18,7 @@ from mtcheck.cli.options import (
     FormatOpt,
     IgnoreOpt,
     InputFormatOpt,
+    LmPrecisionOpt,
     MaxCharsOpt,
     MinScoreOpt,
     MtModelOpt,
@@ -56,6 +57,7 @@ def check(
     fluency_model: FluencyModelOpt = None,
     device: DeviceOpt = None,
     threads: ThreadsOpt = None,
+    lm_precision: LmPrecisionOpt = None,
     max_chars: MaxCharsOpt = None,
     baseline_file: BaselineOpt = None,
     quiet: QuietOpt = False,
@@ -78,6 +80,7 @@ def check(
         fluency_model=fluency_model,
         device=device,
         threads=threads,
+        lm_precision=lm_precision,
         max_chars=max_chars,
     )
     if source is not None and not config.src_lang:

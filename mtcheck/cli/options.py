@@ -43,6 +43,12 @@ EngineOpt = Annotated[
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the translation cache.")]
 DeviceOpt = Annotated[str | None, typer.Option("--device", help="auto, cpu, cuda, cuda:1, mps.")]
 ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="CPU threads for model work.")]
+LmPrecisionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lm-precision", help="Fluency LM arithmetic: auto|fp32|int8|fp16|bf16 (auto: int8 on CPU)."
+    ),
+]
 MaxCharsOpt = Annotated[int | None, typer.Option("--max-chars", help="Refuse longer articles.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
 BaselineOpt = Annotated[

@@ -10,6 +10,12 @@ eager mode (it needs torch.compile), so it is not used. torch marks ``torch.ao.q
 deprecated in favour of torchao; the warning is silenced here because torch is pinned (2.13.0) and
 the CPU kernels it wraps are FBGEMM's, which torch keeps.
 
+Accuracy: activations are quantised per tensor (one scale for a whole batch), so an outlier
+activation anywhere in the batch coarsens every other token's; SmolLM2's down projections have
+outliers 100-20,000x their mean, and int8 moves its token surprisal by ~1.5 nats on average (see
+``CPU_DEFAULT`` in causal_lm). It is a setting, not the default; scores also depend slightly on
+which rows share a batch (the per-batch activation scale), unlike fp32.
+
 Embeddings, norms and attention stay fp32. A tied output projection (SmolLM2's ``lm_head`` shares the
 token embedding) is quantised as a separate linear layer; the embedding lookup keeps fp32 rows.
 

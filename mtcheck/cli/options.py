@@ -46,7 +46,7 @@ ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="CPU threads f
 LmPrecisionOpt = Annotated[
     str | None,
     typer.Option(
-        "--lm-precision", help="Fluency LM arithmetic: auto|fp32|int8|fp16|bf16 (auto: int8 on CPU)."
+        "--lm-precision", help="Fluency LM arithmetic: auto|fp32|int8|fp16|bf16 (auto: fp32 on CPU)."
     ),
 ]
 MaxCharsOpt = Annotated[int | None, typer.Option("--max-chars", help="Refuse longer articles.")]

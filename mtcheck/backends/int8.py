@@ -136,9 +136,7 @@ def save_cached(folder: Path, weights: dict[str, Any]) -> None:
     """Write the int8 weights beside a stored model, atomically (temp file, then rename)."""
     import torch
 
-    raw = {
-        k: {"q": q, "scale": s, **({} if b is None else {"bias": b})} for k, (q, s, b) in weights.items()
-    }
+    raw = {k: {"q": q, "scale": s, **({} if b is None else {"bias": b})} for k, (q, s, b) in weights.items()}
     tmp = folder / f".int8-{os.getpid()}.tmp"
     try:
         torch.save(raw, tmp)

@@ -1,0 +1,410 @@
+"""Where a full check spends its time, stage by stage, next to what the machine's matrix units can do.
+
+Sections (each written to benchmarks/results/profile_stages.json; a run keeps the sections it skips):
+- ``example``: examples/nato.en.txt with its re-translation file, every stage timed on its own: read,
+  segment, re-translate (a file: segmenting it), align with chrF only, align with embeddings (encode +
+  align), language model, rules, render; plus imports and model loading. Stages run the way
+  ``Checker.prepare_all`` runs them.
+- ``batch``: the same for ``--articles`` dev articles (the MQM dev set's 60 articles cut in halves,
+  with the human reference as re-translation file), all model stages batched across articles.
+- ``precisions``: the LM stage on the example's MT sentences in each ``--precisions`` (best of
+  ``--repeats``), and how far each moves token surprisal and sentence fluency scores from fp32.
+- ``gemm``: torch's own matrix product at the model's shapes (fp32 ``F.linear`` and FBGEMM's int8
+  ``linear_dynamic``), best of ``--repeats``, as GFLOP/s; and the LM stage's matrix-bound time: the
+  sum, over the batches the stage really forms, of the best time of each of its matrix products.
+  The stage's time over that bound is how close the stage runs to the hardware.
+- ``baseline`` (with ``--baseline REV``): a full `mtcheck check` of the example and a full
+  `mtcheck batch` of the dev articles, this tree against REV's mtcheck, alternating in fresh
+  processes (same venv, same model store), with each child's peak RSS.
+
+The machine is shared: only ratios measured side by side in one run mean anything; the 1-minute load
+average is recorded next to each section.
+
+Usage: python benchmarks/profile_stages.py [--threads 1] [--articles 100] [--precisions fp32,int8]
+       [--sections example,batch,precisions,gemm] [--baseline perf-base-16 --rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+RESULTS = ROOT / "benchmarks" / "results" / "profile_stages.json"
+EXAMPLE = ROOT / "examples" / "nato.en.txt"
+EXAMPLE_REF = ROOT / "examples" / "nato.ref.txt"
+
+
+def load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
+
+def dev_jsonl(path: Path, n: int) -> int:
+    """``n`` dev articles as batch JSONL: each MQM article cut into two halves (5 segments each)."""
+    from _mqm import grouped_records
+
+    rows = []
+    for doc, system, recs in grouped_records():
+        half = len(recs) // 2
+        for k, part in enumerate((recs[:half], recs[half:])):
+            rows.append(
+                {
+                    "id": f"{doc}/{system}/{k}",
+                    "mt": "\n\n".join(r["mt"] for r in part),
+                    "reference": "\n\n".join(r["ref"] for r in part),
+                }
+            )
+    rows = rows[:n]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return len(rows)
+
+
+def profile_run(articles: list, config, checker=None) -> dict:
+    """Seconds per stage for one Checker pass over ``articles`` (models already loaded in ``checker``)."""
+    from mtcheck.align import align_documents
+    from mtcheck.pipeline import Checker, prepare
+    from mtcheck.render import render
+
+    checker = checker or Checker(config)
+    out: dict = {}
+    out["segment"], items = timed(lambda: [prepare(a, config) for a in articles])
+    out["re_translate"], _ = timed(lambda: checker.attach_references(items))
+    pairs = [it for it in items if it.reference is not None]
+    out["align_chrf_only"], _ = timed(
+        lambda: [align_documents(it.doc, it.reference.document, embeddings="off") for it in pairs]
+    )
+    out["align_embeddings"], _ = timed(lambda: checker.align(items))
+    out["language_model"], _ = timed(lambda: checker.score_fluency(items))
+    out["rules_and_scores"], report = timed(lambda: checker.judge_all(items, []))
+    out["render_json"], _ = timed(lambda: render(report, "json"))
+    out["render_text"], _ = timed(lambda: render(report, "text", color=False))
+    out = {k: round(v, 3) for k, v in out.items()}
+    out["total"] = round(sum(out.values()) - out["align_chrf_only"], 3)  # chrF-only is part of align
+    return out
+
+
+def section_example(args: argparse.Namespace) -> dict:
+    started = time.perf_counter()
+    import torch  # noqa: F401
+    import transformers  # noqa: F401
+
+    imports = time.perf_counter() - started
+    from mtcheck.config import Config
+    from mtcheck.pipeline import Checker
+    from mtcheck.readers import read_article, read_text_file
+
+    config = Config(threads=args.threads)
+    read_s, article = timed(lambda: read_article(str(EXAMPLE), "auto"))
+    article.reference = read_text_file(str(EXAMPLE_REF))
+    checker = Checker(config)
+    from mtcheck.backends.causal_lm import CausalLMScorer
+    from mtcheck.backends.embeddings import get_embedder
+
+    lm_s, scorer = timed(lambda: CausalLMScorer.load(None, "cpu", args.threads, config.batch_size))
+    checker._scorer, checker.lm_name = scorer, scorer.name
+    emb_s, _ = timed(get_embedder)
+    profile_run([article], config, checker)  # warm-up: allocator, wordfreq, rule tables
+    runs = [profile_run([article], config, checker) for _ in range(args.repeats)]
+    best = {k: min(r[k] for r in runs) for k in runs[0]}
+    return {
+        "load_average_1min": load(),
+        "import_torch_transformers_s": round(imports, 2),
+        "load_language_model_s": round(lm_s, 2),
+        "load_sentence_encoder_s": round(emb_s, 2),
+        "read_s": round(read_s, 4),
+        "stages_best_s": best,
+        "all_runs": runs,
+    }
+
+
+def section_batch(args: argparse.Namespace) -> dict:
+    from mtcheck.batch import read_input
+    from mtcheck.config import Config
+    from mtcheck.pipeline import Checker
+
+    config = Config(threads=args.threads)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "dev.jsonl"
+        n = dev_jsonl(path, args.articles)
+        read_s, (articles, _errors, _) = timed(lambda: read_input(str(path), "auto", config))
+    checker = Checker(config)
+    from mtcheck.backends.causal_lm import CausalLMScorer
+    from mtcheck.backends.embeddings import get_embedder
+
+    checker._scorer = CausalLMScorer.load(None, "cpu", args.threads, config.batch_size)
+    checker.lm_name = checker._scorer.name
+    get_embedder()
+    before = checker._scorer.tokens_scored
+    stages = profile_run(articles, config, checker)
+    tokens = checker._scorer.tokens_scored - before
+    return {
+        "load_average_1min": load(),
+        "articles": n,
+        "read_s": round(read_s, 3),
+        "stages_s": stages,
+        "lm_tokens_scored": tokens,
+        "lm_tokens_per_second": round(tokens / max(stages["language_model"], 1e-9), 1),
+        "articles_per_second_excluding_loading": round(n / stages["total"], 3),
+    }
+
+
+def section_precisions(args: argparse.Namespace) -> dict:
+    from mtcheck import fluency
+    from mtcheck.backends.causal_lm import CausalLMScorer
+    from mtcheck.segment import segment
+
+    doc = segment(EXAMPLE.read_text(encoding="utf-8"), EXAMPLE.name)
+    texts = [s.text for s in doc.sentences]
+    out: dict = {"load_average_1min": load(), "sentences": len(texts)}
+    base_tokens = base_scores = None
+    for precision in ["fp32", *[p for p in args.precisions.split(",") if p != "fp32"]]:
+        scorer = CausalLMScorer.load(None, "cpu", args.threads, 16, precision=precision)
+        scorer.surprisals(texts[:2])  # warm-up
+        times = []
+        for _ in range(args.repeats):
+            s, surps = timed(lambda scorer=scorer: scorer.surprisals(texts))
+            times.append(s)
+        result = fluency.score_document(doc, surps, scorer.name)
+        scores = [s.score for s in result.sentences]
+        entry: dict = {"best_s": round(min(times), 3), "all_s": [round(t, 3) for t in times]}
+        if base_tokens is None:
+            base_tokens, base_scores = surps, scores
+        else:
+            diffs = [
+                abs(a[2] - b[2])
+                for p, q in zip(surps, base_tokens, strict=True)
+                for a, b in zip(p, q, strict=True)
+            ]
+            entry["token_nats_mean_abs_diff"] = round(sum(diffs) / len(diffs), 4)
+            entry["token_nats_max_abs_diff"] = round(max(diffs), 3)
+            deltas = [abs(a - b) for a, b in zip(scores, base_scores, strict=True)]
+            entry["sentence_score_max_abs_diff"] = round(max(deltas), 2)
+            entry["sentence_score_mean_abs_diff"] = round(sum(deltas) / len(deltas), 2)
+            # MT901's default threshold: how many sentences change side.
+            entry["sentences_crossing_80"] = sum(
+                (a < 80) != (b < 80) for a, b in zip(scores, base_scores, strict=True)
+            )
+            entry["speed_vs_fp32"] = round(out["fp32"]["best_s"] / entry["best_s"], 2)
+        out[precision] = entry
+        del scorer
+    return out
+
+
+def _linear_shapes(model) -> list[tuple[int, int, int]]:
+    """(in, out, count) of the decoder's linear layers, and the output projection last."""
+    import torch
+
+    counts: dict[tuple[int, int], int] = {}
+    for module in model.base_model.modules():
+        if isinstance(module, torch.nn.Linear):
+            key = (module.in_features, module.out_features)
+            counts[key] = counts.get(key, 0) + 1
+    head = model.get_output_embeddings()
+    return [(i, o, c) for (i, o), c in counts.items()] + [(head.in_features, head.out_features, 1)]
+
+
+def section_gemm(args: argparse.Namespace) -> dict:
+    import warnings
+
+    import torch
+
+    from mtcheck.backends.causal_lm import HEAD_CHUNK, CausalLMScorer, equal_length_batches
+    from mtcheck.backends.device import set_threads
+    from mtcheck.segment import segment
+
+    threads = set_threads(args.threads)
+    scorer = CausalLMScorer.load(None, "cpu", args.threads, 16, precision="fp32")
+    shapes = _linear_shapes(scorer.model)
+    weights = {(i, o): torch.randn(o, i) * 0.02 for i, o, _ in shapes}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao deprecation notices
+        packed = {}
+        for (i, o), w in weights.items():
+            scale = (w.abs().amax(1) / 127).double()
+            wq = torch.quantize_per_channel(w, scale, torch.zeros(o, dtype=torch.long), 0, torch.qint8)
+            packed[(i, o)] = torch.ops.quantized.linear_prepack(wq, None)
+    cache: dict = {}
+
+    def best(kind: str, m: int, i: int, o: int) -> float:
+        key = (kind, m, i, o)
+        if key not in cache:
+            x = torch.randn(m, i)
+            fn = (
+                (lambda: torch.nn.functional.linear(x, weights[(i, o)]))
+                if kind == "fp32"
+                else (lambda: torch.ops.quantized.linear_dynamic(x, packed[(i, o)], True))
+            )
+            fn()
+            with torch.inference_mode():
+                cache[key] = min(timed(fn)[0] for _ in range(args.repeats))
+        return cache[key]
+
+    rates = {}
+    for kind in ("fp32", "int8"):
+        rates[kind] = {
+            f"{512}x{i}x{o}": round(2 * 512 * i * o / best(kind, 512, i, o) / 1e9, 1) for i, o, _ in shapes
+        }
+    # The LM stage of a full check of the example: MT sentences (the re-translation's only where
+    # needed is data dependent; here the MT sentences alone, the part every check runs).
+    doc = segment(EXAMPLE.read_text(encoding="utf-8"), EXAMPLE.name)
+    texts = [s.text for s in doc.sentences]
+    rows = scorer._rows(texts)
+    lengths = [len(r.ids) for r in rows]
+    batches = equal_length_batches(lengths, scorer.batch_size)
+    body = [(i, o, c) for i, o, c in shapes[:-1]]
+    hi, ho, _ = shapes[-1]
+    bound = {"fp32": 0.0, "int8": 0.0}
+    flops = 0.0
+    for group in batches:
+        width = lengths[group[0]] + 1  # the prefix token opens every row
+        m = len(group) * width
+        scored = len(group) * (width - 1)
+        for kind in bound:
+            bound[kind] += sum(c * best(kind, m, i, o) for i, o, c in body)
+            for s in range(0, scored, HEAD_CHUNK):
+                bound[kind] += best(kind, min(HEAD_CHUNK, scored - s), hi, ho)
+        flops += sum(2 * m * i * o * c for i, o, c in body) + 2 * scored * hi * ho
+    scorer.surprisals(texts[:2])
+    stage = min(timed(lambda: scorer.surprisals(texts))[0] for _ in range(args.repeats))
+    out = {
+        "load_average_1min": load(),
+        "threads": threads,
+        "cpu": _cpu_name(),
+        "gflops_at_512_tokens": rates,
+        "lm_stage": {
+            "sentences": len(texts),
+            "tokens": sum(lengths),
+            "batches": len(batches),
+            "linear_gflop": round(flops / 1e9, 2),
+            "fp32_stage_best_s": round(stage, 3),
+            "fp32_matrix_bound_s": round(bound["fp32"], 3),
+            "fp32_stage_over_matrix_bound": round(stage / bound["fp32"], 3),
+            "int8_matrix_bound_s": round(bound["int8"], 3),
+            "fp32_stage_gflops": round(flops / stage / 1e9, 1),
+        },
+    }
+    int8_scorer = CausalLMScorer.load(None, "cpu", args.threads, 16, precision="int8")
+    int8_scorer.surprisals(texts[:2])
+    int8_stage = min(timed(lambda: int8_scorer.surprisals(texts))[0] for _ in range(args.repeats))
+    out["lm_stage"]["int8_stage_best_s"] = round(int8_stage, 3)
+    out["lm_stage"]["int8_stage_over_matrix_bound"] = round(int8_stage / bound["int8"], 3)
+    return out
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+# A fresh interpreter per measurement, whose only child is the command: its RUSAGE_CHILDREN peak RSS
+# is that command's own.
+_WRAP = (
+    "import json, resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)\n"
+    "print(json.dumps([time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+    " r.returncode, r.stderr[-300:]]))\n"
+)
+
+
+def section_baseline(args: argparse.Namespace) -> dict:
+    sha = subprocess.run(
+        ["git", "rev-parse", "--short", args.baseline], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    out: dict = {"baseline_revision": sha, "load_average_1min_before": load()}
+    with tempfile.TemporaryDirectory() as tmp:
+        old = Path(tmp) / "old"
+        old.mkdir()
+        archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive.stdout, check=True)
+        dev = Path(tmp) / "dev.jsonl"
+        n = dev_jsonl(dev, args.articles)
+        commands = {
+            "full_check_example": ["check", str(EXAMPLE), "--reference", str(EXAMPLE_REF), "--quiet"],
+            f"full_batch_{n}_dev_articles": ["batch", str(dev), "--quiet"],
+            "rules_only_check_example": ["check", str(EXAMPLE), "--no-fluency", "--quiet"],
+        }
+        for name, cmd in commands.items():
+            if name.startswith("full_batch") and args.articles == 0:
+                continue
+            runs: dict[str, list] = {"current": [], "baseline": []}
+            for _ in range(args.rounds):
+                for label, root in (("current", ROOT), ("baseline", old)):
+                    env = {**os.environ, "PYTHONPATH": str(root)}
+                    argv = [sys.executable, "-m", "mtcheck", *cmd, "--threads", str(args.threads)]
+                    wrapped = [sys.executable, "-c", _WRAP, *argv]
+                    line = subprocess.run(wrapped, cwd=root, env=env, capture_output=True, text=True).stdout
+                    runs[label].append(json.loads(line))
+            entry: dict = {}
+            for label, rs in runs.items():
+                entry[label] = {
+                    "median_s": round(statistics.median(r[0] for r in rs), 2),
+                    "all_s": [round(r[0], 2) for r in rs],
+                    "peak_rss_mb": round(max(r[1] for r in rs) / 1024, 1),
+                    "exit_codes": sorted({r[2] for r in rs}),
+                }
+                if any(r[2] not in (0, 1) for r in rs):
+                    entry[label]["stderr_tail"] = rs[-1][3]
+            entry["speedup_median"] = round(entry["baseline"]["median_s"] / entry["current"]["median_s"], 2)
+            out[name] = entry
+            print(name, json.dumps(entry), flush=True)
+    out["load_average_1min_after"] = load()
+    return out
+
+
+SECTIONS = {
+    "example": section_example,
+    "precisions": section_precisions,
+    "gemm": section_gemm,
+    "batch": section_batch,
+    "baseline": section_baseline,
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--articles", type=int, default=100)
+    ap.add_argument("--precisions", default="fp32,int8,bf16")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--sections", default="example,precisions,gemm,batch")
+    ap.add_argument("--baseline", default=None, help="git revision to compare full checks with")
+    ap.add_argument("--out", type=Path, default=RESULTS, help="results file (sections it lacks are kept)")
+    args = ap.parse_args()
+    results = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
+    results["machine"] = f"{os.cpu_count()} CPUs, shared by other jobs: compare ratios within a section"
+    wanted = [s for s in args.sections.split(",") if s]
+    if args.baseline:
+        wanted.append("baseline")
+    for name in wanted:
+        print(f"== {name}", flush=True)
+        results[name] = SECTIONS[name](args)
+        print(json.dumps(results[name], indent=2), flush=True)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -30,6 +30,10 @@ class Config:
     engine: str = "transformers"  # transformers | apertium
     # Sentence embeddings in the alignment (mtcheck[embeddings]): auto (when installed) | on | off.
     embeddings: str = "auto"
+    # Word-level quality model (mtcheck.qe; needs the embeddings extra and a re-translation):
+    # auto (when installed) | on | off; and its finding threshold: precise | balanced.
+    quality_model: str = "auto"
+    quality_findings: str = "precise"
     cache: bool = True
     cache_dir: str | None = None
     device: str = "auto"
@@ -73,6 +77,10 @@ class Config:
             raise ConfigError(
                 f"lm-precision must be one of {', '.join(LM_PRECISIONS)}, not {self.lm_precision!r}"
             )
+        if self.quality_model not in ("auto", "on", "off"):
+            raise ConfigError(f"quality-model must be auto, on or off, not {self.quality_model!r}")
+        if self.quality_findings not in ("precise", "balanced"):
+            raise ConfigError(f"quality-findings must be precise or balanced, not {self.quality_findings!r}")
         if self.batch_size < 1 or self.beam_size < 1 or self.max_length < 1 or self.max_chars < 1:
             raise ConfigError("batch-size, beam-size, max-length and max-chars must be positive")
         # Checks the settings only: mtcheck.distributed never imports ray at module level.

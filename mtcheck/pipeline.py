@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from mtcheck import __version__
 from mtcheck.backends.base import Translator
@@ -39,15 +40,17 @@ class Prepared:
     reference: Reference | None = None
     alignment: list[AlignedPair] = field(default_factory=list)
     fluency: FluencyResult | None = None
+    words: Any = None  # (MT Side, [re-translation Sides]) for the quality model, mtcheck.qe.stage
 
 
-def signature(config: Config, translator_name: str | None, lm_name: str | None) -> str:
+def signature(config: Config, translator_name: str | None, lm_name: str | None, qe: str | None = None) -> str:
     """Pins what produced a report, in the spirit of sacrebleu's signature string."""
     select = ",".join(config.select) + (f"-{','.join(config.ignore)}" if config.ignore else "")
-    return (
+    out = (
         f"mtcheck:{__version__}|mt:{translator_name or 'none'}|lm:{lm_name or 'none'}"
         f"|select:{select}|fail-on:{config.fail_on}"
     )
+    return out + (f"|qe:{qe}" if qe else "")
 
 
 def prepare(article: Article, config: Config) -> Prepared:
@@ -76,6 +79,7 @@ class Checker:
         self._scorer = None
         self.translator_name: str | None = None
         self.lm_name: str | None = None
+        self.qe_name: str | None = None
 
     # --- stages -------------------------------------------------------------------------------
     def attach_references(self, items: Sequence[Prepared]) -> None:
@@ -190,6 +194,20 @@ class Checker:
                 bound = max(bound, float(value))
         return bound
 
+    def encode_words(self, items: Sequence[Prepared]) -> None:
+        """Word vectors for the quality model (mtcheck.qe), one batched pass over every article."""
+        from mtcheck.qe.stage import enabled
+
+        todo = [item for item in items if item.reference is not None]
+        if not todo or not enabled(self.config):
+            return
+        from mtcheck.backends.embeddings import get_embedder
+        from mtcheck.qe.stage import encode_sides
+
+        sides = encode_sides(get_embedder(), [(i.doc, [i.reference.document]) for i in todo])  # type: ignore[union-attr]
+        for item, side in zip(todo, sides, strict=True):
+            item.words = side
+
     def judge(self, item: Prepared) -> DocumentReport:
         from mtcheck.engine import run_rules
         from mtcheck.rules import RuleContext
@@ -205,6 +223,10 @@ class Checker:
         )
         findings = run_rules(ctx, self.rules)
         scores = sentence_scores(item.doc, findings, item.alignment, item.fluency)
+        if item.words is not None:
+            from mtcheck.qe.stage import apply_model
+
+            findings, scores, self.qe_name = apply_model(item, findings, scores, self.config)
         quality = document_quality(item.doc, scores, findings)
         adequacy = None
         if item.reference is not None:
@@ -258,6 +280,7 @@ class Checker:
         self.attach_references(items)
         self.align(items)
         self.score_fluency(items)
+        self.encode_words(items)
         return items, failed
 
     def judge_all(
@@ -274,7 +297,7 @@ class Checker:
 
         overall = batch_verdict(reports, failed)
         return Report(
-            signature=signature(self.config, self.translator_name, self.lm_name),
+            signature=signature(self.config, self.translator_name, self.lm_name, self.qe_name),
             documents=reports,
             verdict=overall,
             errors=failed,

@@ -20,6 +20,8 @@ def models_list() -> None:
     for card in store.cards().values():
         if card.source == "wheel":
             state = "stored" if store.is_stored(card) else f"not converted (mtcheck models pull {card.id})"
+        elif card.source == "package":  # a small file inside mtcheck itself (the quality model)
+            state = f"in mtcheck/{card.extra.get('file', '')}"
         else:
             state = f"hub {card.hub_id}"
         default = " (default)" if card.default else ""

@@ -1,0 +1,136 @@
+"""Extract and cache word features for the word-level QE model on ../shared/data/mqm_dev.jsonl.
+
+For each of the 60 articles (doc x system, one segment per paragraph, as ``benchmarks/_mqm.py``)
+and each re-translation setting (``ref``: the human reference; ``alt``: another system's MT, the
+record's ``alt_mt``), runs mtcheck's own stages (segment, align, fluency, rules: the same code a
+check runs), encodes words with all-MiniLM-L6-v2 and writes one feature row per MT word
+(:mod:`mtcheck.qe.features`). Labels come from the raters' spans and are stored apart from the
+features: a word is BAD when any rater's span overlaps it (as ``benchmarks/mqm_eval.py`` scores).
+The current rule findings and hazard-model sentence scores are stored too, for the side-by-side
+baseline. Output: ``$MTCHECK_HOME/cache/qe_features_<setting>.npz`` + ``.json``.
+
+Usage: python benchmarks/qe_features.py [--settings ref,alt] [--no-fluency]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _mqm import error_spans, grouped_records, join  # noqa: E402
+
+from mtcheck.backends import store  # noqa: E402
+from mtcheck.config import Config  # noqa: E402
+from mtcheck.pipeline import Checker  # noqa: E402
+from mtcheck.readers import Article  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "mqm_dev.jsonl"
+
+
+class MemoScorer:
+    """Wraps the fluency scorer so the MT side is scored once across the two settings."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.memo = inner, inner.name, {}
+
+    def surprisals(self, texts, progress=None):
+        todo = sorted({t for t in texts if t not in self.memo})
+        if todo:
+            for t, s in zip(todo, self.inner.surprisals(todo), strict=True):
+                self.memo[t] = s
+        return [self.memo[t] for t in texts]
+
+
+def cache_dir() -> Path:
+    out = store.home() / "cache"
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--settings", default="ref,alt")
+    parser.add_argument("--no-fluency", action="store_true")
+    args = parser.parse_args()
+
+    from mtcheck.backends.embeddings import get_embedder
+    from mtcheck.qe.stage import encode_sides, rows_for
+
+    groups = grouped_records(args.data)
+    # quality_model off: the rule findings stored as features must not include the model's own.
+    checker = Checker(
+        Config(fluency=not args.no_fluency, fail_on="never", embeddings="on", quality_model="off")
+    )
+    embedder = get_embedder()
+    for setting in args.settings.split(","):
+        started = time.perf_counter()
+        key = "ref" if setting == "ref" else "alt_mt"
+        arts, meta = [], []
+        for doc, system, recs in groups:
+            mt, starts = join([r["mt"] for r in recs])
+            ref, _ = join([r["ref"] if key == "ref" else r["alt_mt"]["mt"] for r in recs])
+            arts.append(Article(id=f"{doc}/{system}", text=mt, reference=ref, src_lang="zh"))
+            meta.append((doc, system, recs, starts))
+        items, failed = checker.prepare_all(arts)
+        assert not failed, failed
+        if checker._scorer is not None and not isinstance(checker._scorer, MemoScorer):
+            checker._scorer = MemoScorer(checker._scorer)
+        xs, ys, art_idx, sent_idx, spans = [], [], [], [], []
+        out_meta = []
+        sides = encode_sides(embedder, [(it.doc, [it.reference.document]) for it in items])
+        for a, (item, (doc, system, recs, starts)) in enumerate(zip(items, meta, strict=True)):
+            report = checker.judge(item)
+            assert not any(f.code.startswith("MT61") for f in report.findings), "model findings leaked in"
+            mt_side, ref_sides = sides[a]
+            rows = rows_for(mt_side, [(ref_sides[0], item.alignment)], item.fluency, report.findings)
+            gold = [(s, e, err["severity"]) for s, e, err in error_spans(recs, starts)]
+            for w in rows.words:
+                ys.append(any(w.start < e and s < w.end for s, e, _ in gold))
+                sent_idx.append(w.sentence)
+                spans.append((w.start, w.end))
+            xs.append(rows.x)
+            art_idx += [a] * len(rows.words)
+            out_meta.append(
+                {
+                    "id": item.article.id,
+                    "doc": doc,
+                    "system": system,
+                    "text": item.doc.text,
+                    "sentences": [(s.start, s.end) for s in item.doc.sentences],
+                    "segments": [
+                        {"start": st, "end": st + len(r["mt"]), "mqm": r["mqm_score"]}
+                        for r, st in zip(recs, starts, strict=True)
+                    ],
+                    "gold": gold,
+                    "baseline_findings": [(f.start, f.end, f.code) for f in report.findings],
+                    "baseline_sentence_quality": [s.quality for s in report.sentence_scores],
+                    "baseline_quality": report.quality,
+                }
+            )
+        base = cache_dir() / f"qe_features_{setting}{'_nofluency' if args.no_fluency else ''}"
+        np.savez_compressed(
+            base.with_suffix(".npz"),
+            x=np.concatenate(xs),
+            y=np.array(ys, dtype=bool),
+            article=np.array(art_idx),
+            sentence=np.array(sent_idx),
+            span=np.array(spans),
+        )
+        base.with_suffix(".json").write_text(json.dumps(out_meta))
+        print(f"{setting}: {len(ys)} words, {sum(ys)} BAD, {time.perf_counter() - started:.0f}s", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,480 @@
+"""Train and cross-validate the word-level quality model (mtcheck/data/qe-word-v1.json).
+
+Data: the word features cached by ``benchmarks/qe_features.py`` for ../shared/data/mqm_dev.jsonl,
+with the human reference (``ref``) and another system's MT (``alt``) as the re-translation; both
+settings' rows train one model, so it learns what a machine re-translation looks like. A word's
+label is BAD when any rater's span overlaps it; no annotation-derived field is a feature.
+
+Evaluation: leave one document out (6 folds: train on 5 news documents x 10 systems, test on the
+sixth). Inside each fold, on the five training documents only (nested leave-one-document-out):
+- the learner is chosen among a logistic regression and two gradient-boosted tree ensembles by
+  inner log-loss;
+- the finding thresholds are chosen on the inner out-of-fold word probabilities: ``balanced``
+  maximises word MCC, ``precise`` maximises word MCC among thresholds whose finding precision is
+  at least PRECISE_TARGET (else the most precise one);
+- the sentence-quality calibration (logistic, Platt-style) is fitted on the inner out-of-fold
+  probabilities aggregated per sentence, against "a Major span overlaps the sentence".
+Held-out metrics are those of ``benchmarks/mqm_eval.py``: word-level MCC, finding precision, span
+recall (any rater), Kendall tau-b of segment quality against -MQM pooled and within source (the
+10 systems' translations of one source segment ranked against each other, mean over sources), and
+document tau. The current rules + hazard score (incl. MT605) are scored on the same folds.
+
+The shipped model is then fitted the same way on all six documents. Results:
+``benchmarks/results/qe_cv.json``.
+
+Usage: python benchmarks/qe_train.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from mqm_eval import kendall_tau_b, mcc  # noqa: E402
+from qe_features import DATA, cache_dir  # noqa: E402
+
+from mtcheck.qe.features import FEATURES  # noqa: E402
+from mtcheck.qe.findings import runs  # noqa: E402
+from mtcheck.qe.model import SENTENCE_FEATURES, columns, sentence_aggregates  # noqa: E402
+from mtcheck.qe.words import Word  # noqa: E402
+
+SETTINGS = ("ref", "alt")
+PRECISE_TARGET = 0.75
+THRESHOLDS = np.round(np.arange(0.2, 0.91, 0.025), 3)
+OUT = ROOT / "benchmarks" / "results" / "qe_cv.json"
+MODEL = ROOT / "mtcheck" / "data" / "qe-word-v1.json"
+
+
+# --- data ------------------------------------------------------------------------------------------
+class Setting:
+    """Cached rows of one re-translation setting, with per-article metadata."""
+
+    def __init__(self, name: str, fluency: bool) -> None:
+        base = cache_dir() / f"qe_features_{name}{'' if fluency else '_nofluency'}"
+        z = np.load(base.with_suffix(".npz"))
+        self.name = name
+        self.x, self.y = z["x"], z["y"]
+        self.article, self.sentence, self.span = z["article"], z["sentence"], z["span"]
+        self.meta = json.loads(base.with_suffix(".json").read_text())
+        self.doc = np.array([self.meta[a]["doc"] for a in self.article])
+        self.words = [
+            Word(int(s), int(a), int(b), "") for s, (a, b) in zip(self.sentence, self.span, strict=True)
+        ]
+        self.major = self._major_labels()
+
+    def _major_labels(self) -> np.ndarray:
+        """Per word: its sentence overlaps a Major span (the sentence-quality label)."""
+        out = np.zeros(len(self.y), dtype=bool)
+        for a, m in enumerate(self.meta):
+            idx = np.flatnonzero(self.article == a)
+            for s, (lo, hi) in enumerate(m["sentences"]):
+                bad = any(g[0] < hi and lo < g[1] and g[2] == "Major" for g in m["gold"])
+                out[idx[self.sentence[idx] == s]] = bad
+        return out
+
+
+# --- learners --------------------------------------------------------------------------------------
+def make(kind: str):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    if kind == "logistic":
+        return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
+    if kind == "trees_small":
+        return HistGradientBoostingClassifier(
+            max_iter=150, learning_rate=0.05, max_leaf_nodes=8, min_samples_leaf=50, l2_regularization=1.0
+        )
+    if kind == "trees":
+        return HistGradientBoostingClassifier(
+            max_iter=300, learning_rate=0.05, max_leaf_nodes=16, min_samples_leaf=40, l2_regularization=1.0
+        )
+    raise ValueError(kind)
+
+
+LEARNERS = ("logistic", "trees_small")  # "trees" (bigger) is available with --learners
+
+
+def export(model, kind: str) -> dict:
+    """The fitted learner as JSON for :func:`mtcheck.qe.model.log_odds`."""
+    if kind == "logistic":
+        scaler, lr = model.steps[0][1], model.steps[1][1]
+        return {
+            "kind": "logistic",
+            "mean": scaler.mean_.tolist(),
+            "scale": scaler.scale_.tolist(),
+            "coef": lr.coef_[0].tolist(),
+            "intercept": float(lr.intercept_[0]),
+        }
+    trees = []
+    for (pred,) in model._predictors:
+        nodes = pred.nodes
+        trees.append(
+            {
+                "feature": nodes["feature_idx"].astype(int).tolist(),
+                "threshold": [float(t) for t in nodes["num_threshold"]],
+                "left": nodes["left"].astype(int).tolist(),
+                "right": nodes["right"].astype(int).tolist(),
+                "leaf": nodes["is_leaf"].astype(int).tolist(),
+                "value": [round(float(v), 6) for v in nodes["value"]],
+            }
+        )
+    return {"kind": "trees", "baseline": float(np.ravel(model._baseline_prediction)[0]), "trees": trees}
+
+
+# --- metrics ---------------------------------------------------------------------------------------
+def word_mcc(y: np.ndarray, pred: np.ndarray) -> float:
+    tp = int((y & pred).sum())
+    fp = int((~y & pred).sum())
+    fn = int((y & ~pred).sum())
+    tn = int((~y & ~pred).sum())
+    return mcc(tp, fp, fn, tn)
+
+
+def model_spans(st: Setting, idx: np.ndarray, probs: np.ndarray, t: float) -> dict[int, list]:
+    """Findings as (start, end) per article from word probabilities (the MT610 runs)."""
+    out: dict[int, list] = defaultdict(list)
+    for a in np.unique(st.article[idx]):
+        sel = idx[st.article[idx] == a]
+        words = [st.words[i] for i in sel]
+        for first, last in runs(probs[np.searchsorted(idx, sel)], words, t):
+            out[int(a)].append((words[first].start, words[last].end))
+    return out
+
+
+def span_scores(st: Setting, arts, spans: dict[int, list]) -> dict:
+    """Finding precision, span recall and word MCC (as mqm_eval) of findings on articles ``arts``."""
+    findings = hits = gold_n = gold_found = 0
+    y_all, p_all = [], []
+    for a in arts:
+        gold = st.meta[a]["gold"]
+        found = spans.get(a, [])
+        findings += len(found)
+        hits += sum(any(s < g[1] and g[0] < e for g in gold) for s, e in found)
+        gold_n += len(gold)
+        gold_found += sum(any(s < g[1] and g[0] < e for s, e in found) for g in gold)
+        idx = np.flatnonzero(st.article == a)
+        y_all.append(st.y[idx])
+        p_all.append(np.array([any(s < b and a_ < e for s, e in found) for a_, b in st.span[idx]]))
+    y, p = np.concatenate(y_all), np.concatenate(p_all)
+    return {
+        "findings": findings,
+        "finding_precision": round(hits / findings, 3) if findings else None,
+        "span_recall": round(gold_found / gold_n, 3) if gold_n else None,
+        "word_mcc": round(word_mcc(y, p), 3),
+    }
+
+
+def segment_quality(st: Setting, arts, sent_q: dict[int, list[float]]) -> tuple[list, list, list, list]:
+    """Per segment: quality (length-weighted over overlapping sentences), -MQM, source key, article."""
+    q, m, key, art = [], [], [], []
+    for a in arts:
+        meta = st.meta[a]
+        for k, seg in enumerate(meta["segments"]):
+            parts = [
+                (min(hi, seg["end"]) - max(lo, seg["start"]), sent_q[a][s])
+                for s, (lo, hi) in enumerate(meta["sentences"])
+                if lo < seg["end"] and seg["start"] < hi
+            ]
+            if not parts:
+                continue
+            total = sum(w for w, _ in parts)
+            q.append(sum(w * v for w, v in parts) / total)
+            m.append(-seg["mqm"])
+            key.append((meta["doc"], k))
+            art.append(a)
+    return q, m, key, art
+
+
+def score_scores(st: Setting, arts, sent_q: dict[int, list[float]], doc_q: dict[int, float]) -> dict:
+    q, m, key, _ = segment_quality(st, arts, sent_q)
+    groups: dict = defaultdict(list)
+    for i, k in enumerate(key):
+        groups[k].append(i)
+    within = [kendall_tau_b([q[i] for i in g], [m[i] for i in g]) for g in groups.values() if len(g) > 1]
+    dq = [doc_q[a] for a in arts]
+    dm = [-np.mean([s["mqm"] for s in st.meta[a]["segments"]]) for a in arts]
+    return {
+        "segment_tau": round(kendall_tau_b(q, m), 3),
+        "segment_tau_within_source": round(float(np.mean(within)), 3),
+        "doc_tau": round(kendall_tau_b(dq, dm), 3),
+    }
+
+
+# --- fitting ---------------------------------------------------------------------------------------
+def stack(sts: list[Setting], docs: set[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    xs, ys, ds = [], [], []
+    for st in sts:
+        sel = np.isin(st.doc, list(docs))
+        xs.append(st.x[sel])
+        ys.append(st.y[sel])
+        ds.append(st.doc[sel])
+    return np.concatenate(xs), np.concatenate(ys), np.concatenate(ds)
+
+
+def logloss(y: np.ndarray, p: np.ndarray) -> float:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return float(-np.mean(y * np.log(p) + (~y) * np.log(1 - p)))
+
+
+def oof(sts: list[Setting], docs: list[str], kind: str, cols: list[int]) -> list[np.ndarray]:
+    """Out-of-fold word probabilities over ``docs`` (leave one of them out), per setting's rows."""
+    out = [np.full(len(st.y), np.nan) for st in sts]
+    for held in docs:
+        x, y, _ = stack(sts, set(docs) - {held})
+        model = make(kind).fit(x[:, cols], y)
+        for st, o in zip(sts, out, strict=True):
+            sel = st.doc == held
+            if sel.any():
+                o[sel] = model.predict_proba(st.x[sel][:, cols])[:, 1]
+    return out
+
+
+def choose_thresholds(sts: list[Setting], probs: list[np.ndarray], docs: list[str]) -> dict[str, float]:
+    table = []
+    for t in THRESHOLDS:
+        prec_hits = prec_n = 0
+        ys, ps = [], []
+        for st, p in zip(sts, probs, strict=True):
+            idx = np.flatnonzero(np.isin(st.doc, docs))
+            spans = model_spans(st, idx, p[idx], t)
+            arts = sorted(set(st.article[idx].tolist()))
+            s = span_scores(st, arts, spans)
+            prec_n += s["findings"]
+            prec_hits += (s["finding_precision"] or 0) * s["findings"]
+            ys.append(st.y[idx])
+            ps.append(p[idx] >= t)
+        table.append(
+            (float(t), word_mcc(np.concatenate(ys), np.concatenate(ps)), prec_hits / max(1, prec_n), prec_n)
+        )
+    balanced = max(table, key=lambda r: r[1])[0]
+    ok = [r for r in table if r[2] >= PRECISE_TARGET and r[3] >= 20]
+    precise = (
+        max(ok, key=lambda r: r[1])[0] if ok else max((r for r in table if r[3] >= 20), key=lambda r: r[2])[0]
+    )
+    return {"balanced": balanced, "precise": max(precise, balanced)}
+
+
+def sentence_rows(st: Setting, idx: np.ndarray, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray, list]:
+    """Per sentence of the articles in ``idx``: word-probability aggregates, major label, key."""
+    feats, labels, keys = [], [], []
+    for a in np.unique(st.article[idx]):
+        sel = idx[st.article[idx] == a]
+        n_sent = len(st.meta[a]["sentences"])
+        for s in range(n_sent):
+            ws = sel[st.sentence[sel] == s]
+            feats.append(sentence_aggregates(probs[ws]))
+            labels.append(bool(st.major[ws].any()) if len(ws) else False)
+            keys.append((int(a), s))
+    return np.array(feats), np.array(labels), keys
+
+
+def fit_sentence(sts: list[Setting], probs: list[np.ndarray], docs: list[str]) -> dict:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    xs, ys = [], []
+    for st, p in zip(sts, probs, strict=True):
+        idx = np.flatnonzero(np.isin(st.doc, docs))
+        f, lab, _ = sentence_rows(st, idx, p)
+        xs.append(f)
+        ys.append(lab)
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    scaler = StandardScaler().fit(x)
+    lr = LogisticRegression(C=1.0, max_iter=1000).fit(scaler.transform(x), y)
+    return {
+        "kind": "logistic",
+        "features": list(SENTENCE_FEATURES),
+        "mean": scaler.mean_.tolist(),
+        "scale": scaler.scale_.tolist(),
+        "coef": lr.coef_[0].tolist(),
+        "intercept": float(lr.intercept_[0]),
+    }
+
+
+def apply_sentence(spec: dict, feats: np.ndarray) -> np.ndarray:
+    from mtcheck.qe.model import _logistic, sigmoid
+
+    return 100.0 * sigmoid(-_logistic(spec, feats))
+
+
+def train(sts: list[Setting], docs: list[str], fluency: bool, learners=LEARNERS, log=print) -> dict:
+    """Everything fitted on ``docs`` only: learner choice, word model, thresholds, sentence calibration."""
+    cols = columns(fluency)
+    inner = {}
+    for kind in learners:
+        p = oof(sts, docs, kind, cols)
+        y = np.concatenate([st.y[np.isin(st.doc, docs)] for st in sts])
+        pp = np.concatenate([pi[np.isin(st.doc, docs)] for st, pi in zip(sts, p, strict=True)])
+        inner[kind] = (logloss(y, pp), p)
+        log(f"    inner {kind}: log-loss {inner[kind][0]:.4f}")
+    kind = min(inner, key=lambda k: inner[k][0])
+    probs = inner[kind][1]
+    x, y, _ = stack(sts, set(docs))
+    model = make(kind).fit(x[:, cols], y)
+    return {
+        "kind": kind,
+        "model": model,
+        "word": export(model, kind),
+        "thresholds": choose_thresholds(sts, probs, docs),
+        "sentence": fit_sentence(sts, probs, docs),
+        "inner_logloss": {k: round(v[0], 4) for k, v in inner.items()},
+    }
+
+
+# --- cross-validation ------------------------------------------------------------------------------
+def evaluate(sts: list[Setting], fluency: bool, learners, log=print) -> dict:
+    docs = sorted(set(sts[0].doc.tolist()))
+    cols = columns(fluency)
+    held_probs = [np.full(len(st.y), np.nan) for st in sts]
+    fold_info = []
+    sent_q: list[dict] = [defaultdict(list) for _ in sts]
+    spans = {s: [defaultdict(list) for _ in sts] for s in ("precise", "balanced")}
+    for held in docs:
+        log(f"  fold {held} (fluency={fluency})")
+        t0 = time.perf_counter()
+        fitted = train(sts, [d for d in docs if d != held], fluency, learners, log)
+        fold_info.append(
+            {
+                "held_out": held,
+                "learner": fitted["kind"],
+                "thresholds": fitted["thresholds"],
+                "inner_logloss": fitted["inner_logloss"],
+                "seconds": round(time.perf_counter() - t0),
+            }
+        )
+        for si, st in enumerate(sts):
+            idx = np.flatnonzero(st.doc == held)
+            p = fitted["model"].predict_proba(st.x[idx][:, cols])[:, 1]
+            held_probs[si][idx] = p
+            for setting in spans:
+                for a, sp in model_spans(st, idx, p, fitted["thresholds"][setting]).items():
+                    spans[setting][si][a] = sp
+            feats, _, keys = sentence_rows(st, idx, held_probs[si])
+            q = apply_sentence(fitted["sentence"], feats)
+            for (a, _s), v in zip(keys, q, strict=True):
+                sent_q[si][a].append(float(v))
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+
+    out = {"folds": fold_info}
+    for si, st in enumerate(sts):
+        arts = list(range(len(st.meta)))
+        doc_q = {}
+        for a in arts:
+            lens = [hi - lo for lo, hi in st.meta[a]["sentences"]]
+            doc_q[a] = float(np.average(sent_q[si][a], weights=lens))
+        feats, labels, _ = sentence_rows(st, np.arange(len(st.y)), held_probs[si])
+        q = np.concatenate([sent_q[si][a] for a in arts])
+        out[st.name] = {
+            "word_auc": round(float(roc_auc_score(st.y, held_probs[si])), 3),
+            "findings_precise": span_scores(st, arts, spans["precise"][si]),
+            "findings_balanced": span_scores(st, arts, spans["balanced"][si]),
+            "findings_precise_plus_rules_without_MT605": span_scores(
+                st, arts, merge_rules(st, spans["precise"][si], drop=("MT605",))
+            ),
+            "scores": score_scores(st, arts, sent_q[si], doc_q),
+            "sentence_brier_no_major": round(float(brier_score_loss(~labels, q / 100.0)), 4),
+            "sentence_mean_quality": round(float(q.mean()), 1),
+            "sentence_share_without_major": round(float((~labels).mean()), 3),
+        }
+    return out
+
+
+def merge_rules(st: Setting, spans: dict, drop=()) -> dict:
+    out = defaultdict(list)
+    for a, m in enumerate(st.meta):
+        out[a] = list(spans.get(a, [])) + [(s, e) for s, e, c in m["baseline_findings"] if c not in drop]
+    return out
+
+
+def baseline(st: Setting) -> dict:
+    """The current rules + hazard-score pipeline on the same articles (no fitting involved here)."""
+    arts = list(range(len(st.meta)))
+    spans = {a: [(s, e) for s, e, _ in m["baseline_findings"]] for a, m in enumerate(st.meta)}
+    sent_q = {a: m["baseline_sentence_quality"] for a, m in enumerate(st.meta)}
+    doc_q = {a: m["baseline_quality"] for a, m in enumerate(st.meta)}
+    only605 = {
+        a: [(s, e) for s, e, c in m["baseline_findings"] if c == "MT605"] for a, m in enumerate(st.meta)
+    }
+    return {
+        "findings_all_rules": span_scores(st, arts, spans),
+        "findings_MT605": span_scores(st, arts, only605),
+        "scores": score_scores(st, arts, sent_q, doc_q),
+    }
+
+
+def data_hash() -> str:
+    return hashlib.sha256(DATA.read_bytes()).hexdigest()[:16]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--learners", default=",".join(LEARNERS))
+    parser.add_argument("--no-cv", action="store_true", help="only fit and write the shipped model")
+    args = parser.parse_args()
+    learners = tuple(args.learners.split(","))
+    have_fluency = (cache_dir() / "qe_features_alt.npz").is_file()
+    runs_of = [True, False] if have_fluency else [False]
+    all_sts = {f: [Setting(s, f) for s in SETTINGS] for f in runs_of}
+    sts = all_sts[False]
+    result: dict = {
+        "data": str(DATA.name),
+        "data_sha256": data_hash(),
+        "features": list(FEATURES),
+        "words": {st.name: len(st.y) for st in sts},
+        "bad_share": {st.name: round(float(st.y.mean()), 3) for st in sts},
+    }
+    if not args.no_cv:
+        result["baseline_rules_hazard"] = {st.name: baseline(st) for st in sts}
+        for fluency in runs_of:
+            key = "cv_fluency" if fluency else "cv_nofluency"
+            result[key] = evaluate(all_sts[fluency], fluency, learners)
+            OUT.write_text(json.dumps(result, indent=2) + "\n")
+    docs = sorted(set(sts[0].doc.tolist()))
+    variants = {}
+    for fluency in runs_of:
+        fitted = train(all_sts[fluency], docs, fluency, learners)
+        variants["fluency" if fluency else "nofluency"] = {
+            "fluency": fluency,
+            "learner": fitted["kind"],
+            "word": fitted["word"],
+            "thresholds": fitted["thresholds"],
+            "sentence": fitted["sentence"],
+        }
+    spec = {
+        "version": "qe-word-v1",
+        "features": list(FEATURES),
+        "training": {
+            "data": "mqm_dev.jsonl (google/wmt-mqm-human-evaluation generalMT2023 zh-en, Apache-2.0; "
+            "refA and system outputs from wmt-conference/wmt23-news-systems)",
+            "data_sha256": result["data_sha256"],
+            "re_translations": ["ref", "alt_mt"],
+            "script": "benchmarks/qe_train.py",
+        },
+        "variants": variants,
+    }
+    MODEL.parent.mkdir(parents=True, exist_ok=True)
+    MODEL.write_text(json.dumps(spec, separators=(",", ":")) + "\n")
+    result["shipped"] = {
+        k: {"learner": v["learner"], "thresholds": v["thresholds"]} for k, v in variants.items()
+    }
+    OUT.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps({k: v for k, v in result.items() if k != "features"}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""The shipped word-level model: a JSON file of coefficients and trees, applied with numpy only.
+
+``mtcheck/data/qe-word-v1.json`` is written by ``benchmarks/qe_train.py`` (see its docstring and
+``models/qe-word-v1.toml`` for the data, the learner and the cross-validated numbers). It holds two
+variants, ``fluency`` (with the fluency pass's features) and ``nofluency`` (trained without them;
+a file may hold only this one, which then serves both), each with:
+
+- ``word``: either a standardised logistic regression (``mean``, ``scale``, ``coef``,
+  ``intercept``) or a gradient-boosted tree ensemble exported from scikit-learn's
+  HistGradientBoostingClassifier (``baseline`` and ``trees``, each tree as parallel node arrays
+  ``feature``, ``threshold``, ``left``, ``right``, ``leaf``, ``value``; ``x <= threshold`` goes left);
+  either gives the log-odds that an expert marks the word;
+- ``thresholds``: word-probability thresholds for MT610 findings per setting (``precise``,
+  ``balanced``), chosen on out-of-fold predictions of the training documents;
+- ``sentence``: a logistic regression (Platt-style calibration) from the sentence's word
+  probabilities (``SENTENCE_FEATURES``) to the chance that an expert finds no major error.
+
+JSON, not pickle: loading the file runs no code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from mtcheck.errors import ModelError
+from mtcheck.qe.features import FEATURES, FLUENCY, WordRows
+
+FILENAME = "qe-word-v1.json"
+SETTINGS = ("precise", "balanced")
+SENTENCE_FEATURES = ("sum", "max", "top3", "frac_half", "log_words")
+
+
+def sentence_aggregates(probs: np.ndarray) -> list[float]:
+    """The sentence-level inputs of the quality calibration, from the word probabilities of one sentence."""
+    if len(probs) == 0:
+        return [0.0, 0.0, 0.0, 0.0, 0.0]
+    top = np.sort(probs)[::-1][:3]
+    return [
+        float(probs.sum()),
+        float(probs.max()),
+        float(top.mean()),
+        float((probs >= 0.5).mean()),
+        math.log1p(len(probs)),
+    ]
+
+
+# Computed but not used: on the MQM data the first segment is a headline whose title casing raters
+# mark as a spelling error, so "first sentence" predicts errors there; on a one-sentence check it
+# flagged every word. It is no evidence an editor could act on.
+UNUSED = ("headline",)
+
+
+def columns(fluency: bool) -> list[int]:
+    """Indices into ``FEATURES`` a variant uses: without fluency, the fluency columns are dropped."""
+    return [i for i, name in enumerate(FEATURES) if (fluency or name not in FLUENCY) and name not in UNUSED]
+
+
+def _logistic(spec: dict, x: np.ndarray) -> np.ndarray:
+    z = (x - np.asarray(spec["mean"])) / np.asarray(spec["scale"])
+    return z @ np.asarray(spec["coef"]) + spec["intercept"]
+
+
+def _trees(spec: dict, x: np.ndarray) -> np.ndarray:
+    raw = np.full(len(x), spec["baseline"], dtype=np.float64)
+    rows = np.arange(len(x))
+    for tree in spec["trees"]:
+        feature = np.asarray(tree["feature"])
+        threshold = np.asarray(tree["threshold"])
+        left, right = np.asarray(tree["left"]), np.asarray(tree["right"])
+        leaf, value = np.asarray(tree["leaf"], dtype=bool), np.asarray(tree["value"])
+        node = np.zeros(len(x), dtype=np.int64)
+        while True:
+            active = ~leaf[node]
+            if not active.any():
+                break
+            f = feature[node]
+            go_left = x[rows, f] <= threshold[node]
+            node = np.where(active, np.where(go_left, left[node], right[node]), node)
+        raw += value[node]
+    return raw
+
+
+def log_odds(spec: dict, x: np.ndarray) -> np.ndarray:
+    """Log-odds from a ``word`` spec (logistic or trees) for rows ``x`` of its columns."""
+    if spec["kind"] == "logistic":
+        return _logistic(spec, x)
+    if spec["kind"] == "trees":
+        return _trees(spec, x)
+    raise ModelError(f"{FILENAME}: unknown word model kind {spec['kind']!r}")
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
+@dataclass
+class QualityModel:
+    """The loaded model file; see the module docstring for its layout."""
+
+    spec: dict[str, Any]
+    digest: str
+
+    @property
+    def version(self) -> str:
+        return str(self.spec["version"])
+
+    def _variant(self, fluency: bool) -> dict:
+        """The variant for a run with or without the fluency pass; a file without a fluency variant
+        serves both (its model then ignores the fluency features)."""
+        variants = self.spec["variants"]
+        return variants["fluency"] if fluency and "fluency" in variants else variants["nofluency"]
+
+    def word_probs(self, x: np.ndarray, fluency: bool) -> np.ndarray:
+        """(n,) chance an expert marks each word, from feature rows (n, len(FEATURES))."""
+        if len(x) == 0:
+            return np.zeros(0)
+        variant = self._variant(fluency)
+        return sigmoid(log_odds(variant["word"], x[:, columns(variant["fluency"])]))
+
+    def threshold(self, setting: str, fluency: bool) -> float:
+        thresholds = self._variant(fluency)["thresholds"]
+        if setting not in thresholds:
+            raise ModelError(f"unknown quality-model setting {setting!r} (use {', '.join(SETTINGS)})")
+        return float(thresholds[setting])
+
+    def sentence_quality(
+        self, rows: WordRows, probs: np.ndarray, sentences: int, fluency: bool
+    ) -> dict[int, float]:
+        """Sentence index -> chance in % that an expert finds no major error (every sentence given)."""
+        spec = self._variant(fluency)["sentence"]
+        by_sentence: dict[int, list[float]] = {i: [] for i in range(sentences)}
+        for w, p in zip(rows.words, probs, strict=True):
+            by_sentence[w.sentence].append(float(p))
+        out = {}
+        for i, ps in by_sentence.items():
+            z = _logistic(spec, np.asarray([sentence_aggregates(np.asarray(ps))]))[0]
+            out[i] = 100.0 * float(sigmoid(np.asarray(-z)))  # the regression predicts a major error
+        return out
+
+
+@lru_cache(maxsize=1)
+def load() -> QualityModel:
+    """The packaged model, read once; ModelError when the file is missing or does not fit this code."""
+    try:
+        raw = resources.files("mtcheck").joinpath("data", FILENAME).read_bytes()
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise ModelError(f"the word-level quality model {FILENAME} is not installed ({exc})") from None
+    spec = json.loads(raw)
+    if list(spec.get("features", [])) != list(FEATURES):
+        raise ModelError(f"{FILENAME} was trained on other features than this mtcheck computes; retrain it")
+    return QualityModel(spec, hashlib.sha256(raw).hexdigest()[:12])

@@ -1,0 +1,58 @@
+"""MT and re-translation words: whitespace tokens with a normalised form and a shape.
+
+A word is a maximal run of non-space characters, as the MQM benchmark (``benchmarks/mqm_eval.py``)
+and the WMT word-level QE task count them, so a prediction maps one-to-one onto what is scored.
+``core`` strips punctuation at either end (``Kyiv,`` -> ``Kyiv``); ``norm`` is its case-folded form
+with curly apostrophes made straight, used for exact matching.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mtcheck.document import Document
+
+_WORD = re.compile(r"\S+")
+_EDGE = re.compile(r"^[^\w]+|[^\w]+$")
+NEGATIONS = frozenset({"not", "no", "never", "n't", "without", "nor", "neither", "none", "nobody", "nothing"})
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a sentence; ``start``/``end`` are offsets into the document text."""
+
+    sentence: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def core(self) -> str:
+        return _EDGE.sub("", self.text)
+
+    @property
+    def norm(self) -> str:
+        return self.core.replace("’", "'").casefold()
+
+    @property
+    def is_number(self) -> bool:
+        return any(c.isdigit() for c in self.text)
+
+    @property
+    def is_negation(self) -> bool:
+        n = self.norm
+        return n in NEGATIONS or n.endswith("n't")
+
+
+def sentence_words(doc: Document) -> list[list[Word]]:
+    """The words of every sentence of ``doc``, in order; a sentence of only spaces has none."""
+    out = []
+    for sent in doc.sentences:
+        out.append(
+            [
+                Word(sent.index, sent.start + m.start(), sent.start + m.end(), m.group())
+                for m in _WORD.finditer(sent.text)
+            ]
+        )
+    return out

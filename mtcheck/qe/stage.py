@@ -100,10 +100,19 @@ def assess(
     learned = make_findings(
         mt.doc, [r.doc for r, _ in refs], rows, probs, model.threshold(setting, fluency is not None), severity
     )
-    certain = [_hit_finding(mt.doc, rows, h, severity) for h in hard_evidence(mt, refs)]
+    # Certain evidence of a changed meaning is an error, whatever the model's findings are set to.
+    certain = [_hit_finding(mt.doc, rows, h, Severity.ERROR) for h in hard_evidence(mt, refs)]
     # A learned finding on the same words as a certain one says less: keep the certain one.
     findings = certain + [f for f in learned if not any(f.start < c.end and c.start < f.end for c in certain)]
     quality = model.sentence_quality(rows, probs, len(mt.doc.sentences), fluency is not None)
+    # The model never saw certain evidence (too rare in its data): each certain hit costs what a rule
+    # finding of its severity costs in mtcheck.scoring (an error alone leaves a sentence 70%).
+    from mtcheck.scoring import CLEAN_GIVEN_FINDING
+
+    for f in certain:
+        sent = mt.doc.sentence_at(f.start)
+        if sent is not None and sent.index in quality:
+            quality[sent.index] *= CLEAN_GIVEN_FINDING[f.severity]
     return Assessment(rows, probs, findings, quality)
 
 

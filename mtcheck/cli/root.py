@@ -10,7 +10,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
-from mtcheck.cli import baseline, batch, check, fix, models, rules, translate
+from mtcheck.cli import baseline, batch, check, fix, models, rules, serve, translate
 from mtcheck.cli.common import EXIT_ERROR
 from mtcheck.errors import MtcheckError
 
@@ -67,6 +67,7 @@ app.command("rules")(rules.list_rules)
 app.command()(rules.explain)
 app.command()(translate.retranslate)
 app.command()(translate.align)
+app.command()(serve.serve)
 app.add_typer(baseline.baseline_app, name="baseline")
 app.add_typer(models.models_app, name="models")
 

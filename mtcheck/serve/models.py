@@ -41,6 +41,7 @@ class ModelHost:
         self._translators: dict[str, Translator] = {}
         self.lm_name: str | None = None
         self.stage_calls = 0  # model stages run (one per micro-batch), for /readyz and tests
+        self.loaded = False
 
     # --- start-up -----------------------------------------------------------------------------
     def load(self) -> None:
@@ -67,10 +68,16 @@ class ModelHost:
             get_embedder()
         item = prepare(Article("warm-up", WARM_UP), self.config)
         self.checker(self.config).judge_all([self._stages(self.config, [item])[0]], [])
+        self.loaded = True
 
     @property
     def has_fluency(self) -> bool:
         return self._scorer is not None
+
+    @property
+    def scorer(self) -> Any:
+        """The loaded fluency scorer (a CausalLMScorer), or None when fluency is off."""
+        return self._scorer
 
     # --- per request --------------------------------------------------------------------------
     def checker(self, config: Config) -> Checker:

@@ -63,7 +63,7 @@ class Service:
         self.config = config
         self.settings = settings
         self.models = models or ModelHost(config)
-        self.state = "ready" if models is not None else "loading"
+        self.state = "ready" if self.models.loaded else "loading"
         self.failure: str | None = None
         self.batcher = Batcher(
             self._run_batch, settings.workers, settings.queue_size, settings.max_batch, settings.batch_window
@@ -71,7 +71,10 @@ class Service:
 
     # --- life cycle ---------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the workers; load the models in the background unless they came loaded."""
+        """Start the workers; load the models in the background unless they came loaded.
+
+        Until they are, /readyz and /v1/check answer 503 (the CLI loads them before it listens).
+        """
         self.batcher.start()
         if self.state == "loading":
             threading.Thread(target=self._load, name="mtcheck-load", daemon=True).start()

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from fastapi.testclient import TestClient
 
 from mtcheck.config import Config

@@ -83,7 +83,9 @@ def test_every_output_format(client) -> None:
     junit = ET.fromstring(client.post("/v1/check?format=junit", json=body).content)
     assert junit.tag == "testsuites"
     github = client.post("/v1/check?format=github", json=body).text.splitlines()
-    assert github[0].startswith("::warning file=floods.txt,line=1") and github[-1].startswith("mtcheck: 1 article")
+    assert github[0].startswith("::warning file=floods.txt,line=1") and github[-1].startswith(
+        "mtcheck: 1 article"
+    )
     text = client.post("/v1/check?format=text", json=body)
     assert text.headers["content-type"].startswith("text/plain") and "italy" in text.text
 
@@ -143,7 +145,10 @@ def test_an_article_over_max_chars_is_refused_with_the_cli_message(make_client, 
 
 
 def test_unknown_routes_methods_and_formats(client) -> None:
-    assert client.get("/v2/check").json() == {"error": "no such endpoint: /v2/check (see /openapi.json)", "status": 404}
+    assert client.get("/v2/check").json() == {
+        "error": "no such endpoint: /v2/check (see /openapi.json)",
+        "status": 404,
+    }
     r = client.get("/v1/check")
     assert r.status_code == 405 and r.json()["error"] == "GET is not allowed on /v1/check"
     r = client.post("/v1/check?format=pdf", json={"mt": FLOODS})

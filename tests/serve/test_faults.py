@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -180,21 +179,3 @@ def test_sigterm_under_load_answers_every_request_in_flight(tmp_path) -> None:
         assert draining and int(draining.group(1)) >= 1, log
     finally:
         live.stop()
-
-
-def test_cli_refuses_a_public_host_without_a_key(tmp_path) -> None:
-    import os
-    import sys
-
-    from tests.serve.live import ROOT
-
-    env = {k: v for k, v in os.environ.items() if k != "MTCHECK_API_KEY"}
-    done = subprocess.run(
-        [sys.executable, "-m", "mtcheck", "serve", "--host", "0.0.0.0", "--no-fluency"],
-        capture_output=True, text=True, cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT)}, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [
-        "mtcheck: error: --host 0.0.0.0 is reachable from other machines: set an API key with --api-key "
-        "or the MTCHECK_API_KEY environment variable"
-    ]

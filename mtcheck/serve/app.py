@@ -156,7 +156,7 @@ def _install_routes(app: FastAPI, service: Service, settings: ServeSettings) -> 
         )
         headers = {"X-Mtcheck-Verdict": answer.verdict}
         if fmt == "html":
-            headers["Content-Security-Policy"] = page.csp()
+            headers["Content-Security-Policy"] = page.report_csp()
         return Response(answer.body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
     @app.get("/v1/rules", summary="The rule catalogue (as `mtcheck rules --format json`)")

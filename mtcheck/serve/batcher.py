@@ -90,7 +90,9 @@ class Batcher:
 
     @property
     def waiting(self) -> int:
-        return self._queue.qsize()
+        # Not qsize(): that takes the queue's lock, and this is read from a signal handler (SIGTERM),
+        # which may have interrupted the very thread holding it. len() of the deque needs no lock.
+        return len(self._queue.queue)
 
     @property
     def busy(self) -> int:

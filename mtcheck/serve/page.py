@@ -38,10 +38,14 @@ class Form:
     fields: dict[str, str] = field(default_factory=dict)
 
 
+def report_csp() -> str:
+    """The HTML report's own policy (its script pinned by hash), as its meta tag states it."""
+    return report_html._csp(report_html._asset("report.js"))
+
+
 def csp() -> str:
-    """The report's policy, letting forms post to this service only."""
-    policy = report_html._csp(report_html._asset("report.js"))
-    return policy.replace("form-action 'none'", "form-action 'self'")
+    """The page's policy: the report's, letting forms post to this service only."""
+    return report_csp().replace("form-action 'none'", "form-action 'self'")
 
 
 @cache

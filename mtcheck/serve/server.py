@@ -1,9 +1,9 @@
 """Run the app under uvicorn, with a graceful SIGTERM (or Ctrl+C).
 
 On the signal the service starts draining at once (a request that still reaches it gets 503), uvicorn
-stops listening, waits up to ``graceful_timeout`` for every in-flight request to be answered, then
-the workers and the model thread stop. The process then exits 0: uvicorn re-raises the signal it
-caught once it is done, and the handler installed here lets that end the process normally.
+stops listening, waits up to ``drain_timeout`` (``--timeout`` + 10 s) for every in-flight request to be
+answered, then the workers and the model thread stop. The process then exits 0: uvicorn re-raises
+the signal it caught once it is done, and the handler installed here lets that end the process normally.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def serve(config: Config, settings: ServeSettings, models: ModelHost) -> None:
         port=settings.port,
         access_log=False,  # ours (mtcheck.serve.access) never logs a query string
         log_level="warning",
-        timeout_graceful_shutdown=settings.graceful_timeout,
+        timeout_graceful_shutdown=settings.drain_timeout,
         server_header=False,
     )
     stopped: list[int] = []

@@ -92,14 +92,17 @@ class Service:
             log.info("mtcheck: models loaded, ready")
 
     def drain(self) -> None:
-        """From now on new requests get 503; queued and running ones are still answered."""
+        """From now on new requests get 503; queued and running ones are still answered.
+
+        Called from the SIGTERM handler: it takes no lock (the interrupted thread may hold it).
+        """
         if self.state != "draining":
             self.state = "draining"
             log.info("mtcheck: shutting down: answering the %d queued or running request(s)", self.pending)
 
     def close(self) -> None:
         self.drain()
-        self.batcher.close(self.settings.graceful_timeout)
+        self.batcher.close(self.settings.drain_timeout)
         self.models.close()
 
     @property

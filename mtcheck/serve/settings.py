@@ -35,7 +35,11 @@ class ServeSettings:
     timeout: float = 60.0  # per-request limit, from arrival to answer (queue wait included)
     max_body: int = 4_000_000  # request body, bytes (an article of 2M characters may take 8 MB)
     api_key: str | None = None
-    graceful_timeout: float = 60.0  # how long SIGTERM waits for in-flight requests
+
+    @property
+    def drain_timeout(self) -> float:
+        """How long SIGTERM waits for requests in flight: each ends within ``timeout`` of arriving."""
+        return self.timeout + 10.0
 
     def validate(self) -> None:
         """Raise ConfigError (one line) for a setting no service could run with."""
@@ -44,10 +48,8 @@ class ServeSettings:
         for name in ("workers", "queue_size", "max_batch", "max_body"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"--{name.replace('_', '-')} must be at least 1, not {getattr(self, name)}")
-        if self.timeout <= 0 or self.batch_window < 0 or self.graceful_timeout < 0:
-            raise ConfigError(
-                "--timeout must be positive, --batch-window and --graceful-timeout not negative"
-            )
+        if self.timeout <= 0 or self.batch_window < 0:
+            raise ConfigError("--timeout must be positive and --batch-window not negative")
         if self.api_key is not None and not self.api_key.strip():
             raise ConfigError("the API key is empty")
         if self.api_key is None and not is_loopback(self.host):

@@ -76,7 +76,9 @@ def test_every_output_format(client) -> None:
     body = {"id": "floods.txt", "mt": FLOODS}
     html = client.post("/v1/check?format=html", json=body)
     assert html.headers["content-type"].startswith("text/html")
-    assert "default-src 'none'" in html.headers["content-security-policy"]
+    policy = html.headers["content-security-policy"]
+    assert policy.startswith("default-src 'none'") and "form-action 'none'" in policy
+    assert f'content="{policy}"' in html.text  # the same policy as the report's own meta tag
     assert "<mark" in html.text and 'class="doc"' in html.text
     sarif = client.post("/v1/check?format=sarif", json=body)
     assert sarif.headers["content-type"] == "application/sarif+json" and sarif.json()["version"] == "2.1.0"

@@ -46,16 +46,22 @@ DATA = ROOT.parent / "shared" / "data" / "mqm_dev.jsonl"
 RESULTS = ROOT / "benchmarks" / "results" / "serve_load.json"
 
 
-def dev_articles() -> list[dict[str, str]]:
-    """One article per (document, system): its MT segments in order, one paragraph each."""
+def dev_articles(segments: int = 10) -> list[dict[str, str]]:
+    """Articles of ``segments`` consecutive MT segments of one (document, system), one paragraph each.
+
+    With 10 (the default) each article is a whole document: 60 articles. With 2, a headline and its
+    lead paragraph, or two later paragraphs: 300 shorter articles.
+    """
     docs: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     for line in DATA.read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
         docs[(rec["doc"], rec["system"])].append((rec["doc_seg_id"], rec["mt"]))
-    return [
-        {"id": f"{doc}/{system}", "mt": "\n\n".join(mt for _, mt in sorted(segs))}
-        for (doc, system), segs in sorted(docs.items())
-    ]
+    out = []
+    for (doc, system), segs in sorted(docs.items()):
+        texts = [mt for _, mt in sorted(segs)]
+        for k in range(0, len(texts), segments):
+            out.append({"id": f"{doc}/{system}/{k // segments}", "mt": "\n\n".join(texts[k : k + segments])})
+    return out
 
 
 def rss_mb(pid: int) -> float:
@@ -79,12 +85,17 @@ def load_phase(url: str, articles: list[dict], requests: int, clients: int, max_
 
     def client() -> None:
         nonlocal refused, errors
-        with httpx.Client(timeout=300) as http:
+        with httpx.Client(timeout=900) as http:
             for n in counter:
                 body = articles[n % len(articles)]
                 while time.monotonic() < deadline:
                     sent = time.monotonic()
-                    r = http.post(f"{url}/v1/check", json=body)
+                    try:
+                        r = http.post(f"{url}/v1/check", json=body)
+                    except httpx.TransportError:
+                        with lock:
+                            errors += 1
+                        break
                     if r.status_code == 429:
                         with lock:
                             refused += 1
@@ -155,6 +166,7 @@ def cli_phase(articles: list[dict], parallel: int, folder: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--segments", type=int, default=10, help="MT segments per article (10: a document)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--warmup", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
@@ -164,10 +176,11 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=1800)
     args = parser.parse_args()
 
-    articles = dev_articles()
+    articles = dev_articles(args.segments)
+    words = [len(a["mt"].split()) for a in articles]
     result: dict = {
-        "articles": {"source": "shared/data/mqm_dev.jsonl", "count": len(articles),
-                     "mean_words": round(statistics.fmean(len(a["mt"].split()) for a in articles), 1)},
+        "articles": {"source": "shared/data/mqm_dev.jsonl", "segments_each": args.segments,
+                     "count": len(articles), "mean_words": round(statistics.fmean(words), 1)},
         "settings": {"workers": args.workers, "max_batch": args.max_batch, "clients": args.clients,
                      "fluency": True, "embeddings": "off"},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
@@ -176,7 +189,7 @@ def main() -> None:
         folder = Path(tmp)
         server = LiveServer(
             folder, "--workers", str(args.workers), "--max-batch", str(args.max_batch), "--queue", "64",
-            "--timeout", "600",
+            "--timeout", "900",
         )  # fmt: skip
         try:
             t = time.monotonic()

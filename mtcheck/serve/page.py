@@ -9,7 +9,7 @@ the service. No script of the page's own, no external asset: the upload is a pla
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from types import SimpleNamespace
 from typing import Any
@@ -35,7 +35,6 @@ class Form:
     source: str = ""
     src_lang: str = ""
     fluency: bool = True
-    fields: dict[str, str] = field(default_factory=dict)
 
 
 def report_csp() -> str:

@@ -45,7 +45,7 @@ def _tokens(host: ModelHost, text: str) -> int:
 
 def test_concurrent_requests_share_one_forward_call(counted) -> None:
     # A long window and a batch of exactly four: the worker waits for all four, then runs them at once.
-    client, host, calls = counted(ServeSettings(max_batch=4, batch_window=5.0))
+    client, host, calls = counted(ServeSettings(max_batch=4, batch_window=30.0))
     assert len({_tokens(host, a) for a in ARTICLES}) == 1
     stages_before = host.stage_calls
     answers: dict[int, dict] = {}
@@ -66,8 +66,9 @@ def test_concurrent_requests_share_one_forward_call(counted) -> None:
     for i, report in answers.items():
         assert report["documents"][0]["id"] == f"a{i}" and report["documents"][0]["text"] == ARTICLES[i]
 
-    # The same articles one after another: one forward call each, and the very same scores.
-    calls.clear()
+    # The same articles one after another (no window to wait out): one forward call each, and the
+    # very same scores.
+    client, _, calls = counted(ServeSettings(max_batch=4, batch_window=0.0))
     alone = {i: client.post("/v1/check", json={"id": f"a{i}", "mt": ARTICLES[i]}).json() for i in range(4)}
     assert calls == [1, 1, 1, 1]
     for i in range(4):
@@ -78,7 +79,7 @@ def test_concurrent_requests_share_one_forward_call(counted) -> None:
 
 
 def test_requests_in_one_batch_keep_their_own_options(counted) -> None:
-    client, _, calls = counted(ServeSettings(max_batch=3, batch_window=5.0))
+    client, _, calls = counted(ServeSettings(max_batch=3, batch_window=30.0))
     text = "The mayor said “the floods in italy were the worst in years″ on Sunday."
     bodies = [
         {"id": "all", "mt": text},

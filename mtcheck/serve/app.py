@@ -34,7 +34,14 @@ from mtcheck.serve import page
 from mtcheck.serve.auth import presented_key, require_key
 from mtcheck.serve.errors import ApiError
 from mtcheck.serve.models import ModelHost
-from mtcheck.serve.requests import BODY_SCHEMA, attach_companions, check_request, parse_json, request_config
+from mtcheck.serve.requests import (
+    BODY_SCHEMA,
+    FIX_SCHEMA,
+    attach_companions,
+    check_request,
+    parse_json,
+    request_config,
+)
 from mtcheck.serve.service import MEDIA_TYPES, Answer, Service, Work
 from mtcheck.serve.settings import ServeSettings
 
@@ -158,6 +165,35 @@ def _install_routes(app: FastAPI, service: Service, settings: ServeSettings) -> 
         if fmt == "html":
             headers["Content-Security-Policy"] = page.report_csp()
         return Response(answer.body, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+    @app.post(
+        "/v1/fix",
+        summary="Correct one article (as `mtcheck fix`): the corrected text and a unified diff",
+        openapi_extra={"requestBody": {"required": True,
+                                       "content": {"application/json": {"schema": FIX_SCHEMA}}}},
+        responses={
+            200: {"description": "{id, text, changed, diff, applied, remaining, rejected}; offsets of "
+                  "`remaining` index `text`, those of `applied` and `rejected` the text of their pass."},
+            **{code: {"description": text} for code, text in _ERROR_CODES.items()},
+        },
+    )  # fmt: skip
+    async def fix(request: Request) -> Response:
+        arrived = time.monotonic()
+        authorise(request)
+        service.refuse_unless_ready()
+        item = parse_json(await read_body(request))
+        options = item.get("options") if isinstance(item, dict) else None
+        unsafe = False
+        if isinstance(options, dict) and "unsafe_fixes" in options:
+            unsafe = options.pop("unsafe_fixes")
+            if not isinstance(unsafe, bool):
+                raise ApiError(422, "'unsafe_fixes' must be true or false")
+        req = check_request(item, service.config, service.fluency_available)
+        work = Work(req.article, req.config, None, fix=True, unsafe_fixes=unsafe)
+        answer = await wait_for(request, service.submit(work), arrived, settings)
+        return Response(
+            answer.body, media_type="application/json", headers={"X-Mtcheck-Verdict": answer.verdict}
+        )
 
     @app.get("/v1/rules", summary="The rule catalogue (as `mtcheck rules --format json`)")
     async def rules(request: Request) -> list[dict[str, str]]:

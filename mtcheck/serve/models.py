@@ -107,6 +107,10 @@ class ModelHost:
         checker.score_fluency(items)
         return list(items)
 
+    def run(self, work: Callable[[], T]) -> T:
+        """Run ``work`` (which may call model stages, e.g. `mtcheck fix`'s re-checks) on the model thread."""
+        return self._on_model_thread(work)
+
     def _translator(self, lang: str) -> Translator:
         """The engine for a language, made on first use (on the model thread, which owns it)."""
         if lang not in self._translators:

@@ -166,3 +166,19 @@ def _codes(key: str, value: Any) -> list[str]:
 
 def _lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# /v1/fix takes the same body; its options may also say whether unsafe fixes apply.
+FIX_SCHEMA: dict[str, Any] = {
+    **BODY_SCHEMA,
+    "properties": {
+        **BODY_SCHEMA["properties"],
+        "options": {
+            **BODY_SCHEMA["properties"]["options"],
+            "properties": {
+                **BODY_SCHEMA["properties"]["options"]["properties"],
+                "unsafe_fixes": {"type": "boolean", "description": "Also apply fixes that need judgement."},
+            },
+        },
+    },
+}

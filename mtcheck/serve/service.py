@@ -47,6 +47,8 @@ class Work:
     article: Article
     config: Config
     fmt: str | None = "json"
+    fix: bool = False  # `mtcheck fix` instead of a check: answer the corrected text and the diff
+    unsafe_fixes: bool = False
 
 
 @dataclass
@@ -143,8 +145,10 @@ class Service:
     def _run_batch(self, jobs: list[Job]) -> None:
         # A future cancelled while it waited (client gone, time up) is dropped here.
         live = [job for job in jobs if job.future.set_running_or_notify_cancel()]
+        for job in [j for j in live if j.payload.fix]:
+            self._run_fix(job)
         for fluency in (True, False):
-            group = [job for job in live if job.payload.config.fluency is fluency]
+            group = [job for job in live if job.payload.config.fluency is fluency and not job.payload.fix]
             if group:
                 self._run_group(group)
 
@@ -171,6 +175,31 @@ class Service:
                 job.future.set_result(self._answer(job.payload, item))
             except Exception as exc:
                 _fail(job.future, _as_api_error(exc))
+
+    def _run_fix(self, job: Job) -> None:
+        """`mtcheck fix` on one article, all on the model thread (each of its passes re-checks the text)."""
+        import json
+
+        from mtcheck.fix.output import FixRun
+
+        work: Work = job.payload
+        run = FixRun(self.models.checker(work.config), unsafe=work.unsafe_fixes, strict=True)
+        try:
+            result = self.models.run(lambda: run.fix([work.article], [], {}))[0]
+        except Exception as exc:
+            _fail(job.future, _as_api_error(exc))
+            return
+        outcome = result.outcome
+        body = {
+            "id": result.id,
+            "text": result.fixed_text,
+            "changed": result.changed,
+            "diff": run.diff([result]),
+            "applied": [f.to_json() for f in outcome.applied],
+            "remaining": [f.to_json() for f in outcome.after.findings],
+            "rejected": [f.to_json() for f in outcome.rejected],
+        }
+        job.future.set_result(Answer(json.dumps(body, ensure_ascii=False), outcome.after.verdict, None))
 
     def _answer(self, work: Work, item: Prepared) -> Answer:
         """This request's rules and gate over the prepared article, rendered in its format."""

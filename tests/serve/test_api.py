@@ -301,3 +301,19 @@ def test_no_request_names_a_file_the_service_opens(client, tmp_path, monkeypatch
     assert r.json()["documents"][0]["text"] == "examples/nato.en.txt"
     assert list(tmp_path.iterdir()) == []
     assert NATO.split()[0] not in r.text
+
+
+def test_fix_answers_the_corrected_text_and_a_diff(client) -> None:
+    text = "Heavy rain caused floods in the north of italy on Sunday , the agency said."
+    r = client.post("/v1/fix", json={"id": "floods.txt", "mt": text, "options": {"fluency": False}})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["text"] == "Heavy rain caused floods in the north of Italy on Sunday, the agency said."
+    assert body["changed"] is True and "-" + text in body["diff"] and "+" + body["text"] in body["diff"]
+    assert {f["text"] for f in body["applied"]} >= {"italy"}
+    assert r.headers["x-mtcheck-verdict"] in ("pass", "fail")
+    clean = client.post("/v1/fix", json={"mt": body["text"], "options": {"fluency": False}}).json()
+    assert clean["changed"] is False and clean["diff"] == "" and clean["text"] == body["text"]
+    bad = client.post("/v1/fix", json={"mt": text, "options": {"unsafe_fixes": "yes"}})
+    assert bad.status_code == 422 and bad.json()["error"] == "'unsafe_fixes' must be true or false"
+    assert client.post("/v1/fix", json={"mt": ""}).status_code == 422

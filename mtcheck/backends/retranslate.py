@@ -26,6 +26,9 @@ def make_translator(config: Config, src_lang: str | None) -> Translator:
 
         inner = ApertiumTranslator()
     else:
+        from mtcheck.features import require_models
+
+        require_models("re-translation with --engine transformers (or --engine apertium, or --reference)")
         from mtcheck.backends.cards import resolve
         from mtcheck.backends.seq2seq import Seq2SeqTranslator
 

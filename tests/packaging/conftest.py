@@ -1,13 +1,15 @@
 """Session fixtures for the packaging tests: the built distributions and a light install of them.
 
 Built once per test session (``python -m build``: sdist, then the wheel from the sdist, ~1 min) and
-installed once into a fresh virtual environment without the model stack (~30 s from pip's cache).
+installed once into a fresh virtual environment without the model stack (~1-4 min: pip looks up
+every core dependency on the index; started in the background, overlapping the pre-commit test).
 pip reaches the package registries as configured on the machine; nothing here needs a model.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -39,8 +41,8 @@ class LightEnv:
         """Run the environment's ``mtcheck`` with ``args``; never raises on a non-zero exit."""
         return self._run([str(self.root / "bin" / "mtcheck"), *args], cwd)
 
-    def run_python(self, code: str) -> subprocess.CompletedProcess[str]:
-        return self._run([str(self.python), "-c", code], None)
+    def run_python(self, code: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return self._run([str(self.python), "-c", code, *args], None)
 
     def _run(self, command: list[str], cwd: Path | None) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "MTCHECK_HOME": str(self.home), "CI": "true"}
@@ -62,22 +64,54 @@ def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
     return done
 
 
+# Left out of the copy that is built: environments, caches and earlier build outputs.
+_NOT_SOURCE = shutil.ignore_patterns(
+    ".git", ".venv", "__pycache__", "*.egg-info", "build", "dist", ".*_cache", ".hypothesis", ".mtcheck"
+)
+
+
 @pytest.fixture(scope="session")
 def dists(tmp_path_factory: pytest.TempPathFactory) -> Dists:
+    """sdist, then the wheel built from that sdist (build's default), from a copy of the tree:
+    building writes egg-info and a staging folder next to the sources, never into the checkout."""
+    source = tmp_path_factory.mktemp("source") / "mtcheck"
+    shutil.copytree(ROOT, source, ignore=_NOT_SOURCE, symlinks=True)
     out = tmp_path_factory.mktemp("dist")
-    _run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], timeout=900)
+    _run([sys.executable, "-m", "build", "--outdir", str(out), str(source)], timeout=900)
     wheels, sdists = sorted(out.glob("*.whl")), sorted(out.glob("*.tar.gz"))
     assert len(wheels) == 1 and len(sdists) == 1, sorted(p.name for p in out.iterdir())
     return Dists(wheels[0], sdists[0])
 
 
+@dataclass(frozen=True)
+class PendingInstall:
+    """The light environment while pip installs the wheel into it, in the background."""
+
+    env: LightEnv
+    process: subprocess.Popen
+    log: Path
+
+
 @pytest.fixture(scope="session")
-def light_env(dists: Dists, tmp_path_factory: pytest.TempPathFactory) -> LightEnv:
+def light_install(dists: Dists, tmp_path_factory: pytest.TempPathFactory) -> PendingInstall:
+    """Start installing the wheel into a fresh venv; :func:`light_env` waits for it.
+
+    Started early (the pre-commit test asks for it too) so that this install and pre-commit's own
+    install of the hook environment overlap: both wait mostly on the registries.
+    """
     root = tmp_path_factory.mktemp("light-venv")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     # The base interpreter, not this venv's: the new environment sees none of the dev packages.
     _run([sys._base_executable, "-m", "venv", str(root)], env=env, timeout=300)
-    pip = [str(root / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    _run([*pip, str(dists.wheel)], env=env, timeout=900)
-    home = tmp_path_factory.mktemp("light-home")
-    return LightEnv(root, home)
+    log = root / "pip-install.log"
+    pip = [str(root / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
+    with log.open("w") as out:
+        process = subprocess.Popen([*pip, str(dists.wheel)], env=env, stdout=out, stderr=subprocess.STDOUT)
+    return PendingInstall(LightEnv(root, tmp_path_factory.mktemp("light-home")), process, log)
+
+
+@pytest.fixture(scope="session")
+def light_env(light_install: PendingInstall) -> LightEnv:
+    code = light_install.process.wait(timeout=1500)
+    assert code == 0, light_install.log.read_text()[-3000:]
+    return light_install.env

@@ -53,12 +53,31 @@ def _looks_right(fmt: str, text: str) -> bool:
     return bool(text.strip())  # a format added later: at least it wrote something
 
 
+# Run inside the light environment: one report of the example, written in every format it knows.
+RENDER_ALL = """
+import sys
+from pathlib import Path
+from mtcheck.config import Config
+from mtcheck.pipeline import check_article
+from mtcheck.readers import read_article
+from mtcheck.render import FORMATS, render
+report = check_article(read_article(sys.argv[1]), Config(fluency="off"))
+for fmt in FORMATS:
+    Path(sys.argv[2], "report." + fmt).write_text(render(report, fmt), encoding="utf-8")
+print(" ".join(FORMATS))
+"""
+
+
 def test_every_report_format_works(light_env: LightEnv, tmp_path: Path) -> None:
+    done = light_env.run_python(RENDER_ALL, str(NATO), str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == list(FORMATS)  # the light install knows every format this one does
     for fmt in FORMATS:
-        out = tmp_path / f"report.{fmt}"
-        done = light_env.run("check", str(NATO), "--no-fluency", "-f", fmt, "-o", str(out))
-        assert done.returncode == 1 and done.stderr == "", (fmt, done.stderr)
-        assert _looks_right(fmt, out.read_text(encoding="utf-8")), fmt
+        assert _looks_right(fmt, (tmp_path / f"report.{fmt}").read_text(encoding="utf-8")), fmt
+    # And through the command line: the gate, an HTML page per article and the index.
+    sarif = tmp_path / "c.sarif"
+    done = light_env.run("check", str(NATO), "--no-fluency", "-f", "sarif", "-o", str(sarif))
+    assert done.returncode == 1 and done.stderr == "" and _looks_right("sarif", sarif.read_text())
     pages = tmp_path / "pages"
     done = light_env.run("batch", str(NATO), "--no-fluency", "--report-dir", str(pages), "-f", "json")
     assert done.returncode == 1 and (pages / "index.html").is_file()

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.packaging.conftest import ROOT
+from tests.packaging.conftest import ROOT, PendingInstall
 
 
 def _git(cwd: Path, *args: str) -> None:
@@ -30,7 +30,10 @@ def _try_repo(repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def test_mtcheck_hook_fails_the_commit_on_the_examples_errors(tmp_path: Path) -> None:
+def test_mtcheck_hook_fails_the_commit_on_the_examples_errors(
+    tmp_path: Path, light_install: PendingInstall
+) -> None:
+    """``light_install`` is not used here, only started: it runs alongside pre-commit's install."""
     repo = tmp_path / "articles-repo"
     (repo / "articles").mkdir(parents=True)
     shutil.copy(ROOT / "examples" / "nato.en.txt", repo / "articles" / "nato.en.txt")

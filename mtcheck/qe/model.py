@@ -1,7 +1,7 @@
 """The shipped word-level model: a JSON file of coefficients and trees, applied with numpy only.
 
 ``mtcheck/data/qe-word-v1.json`` is written by ``benchmarks/qe_train.py`` (see its docstring and
-``models/qe-word-v1.toml`` for the data, the learner and the cross-validated numbers). It holds two
+``mtcheck/models/qe-word-v1.toml`` for the data, the learner and the cross-validated numbers). It holds two
 variants, ``fluency`` (with the fluency pass's features) and ``nofluency`` (trained without them;
 a file may hold only this one, which then serves both), each with:
 

@@ -52,7 +52,9 @@ class ModelHost:
         self._on_model_thread(self._load)
 
     def _load(self) -> None:
-        if self.config.fluency:
+        from mtcheck.features import fluency_enabled
+
+        if fluency_enabled(self.config):  # auto|on|off; "on" without the model stack: ModelError
             from mtcheck.backends.causal_lm import CausalLMScorer
 
             c = self.config
@@ -82,11 +84,14 @@ class ModelHost:
     # --- per request --------------------------------------------------------------------------
     def checker(self, config: Config) -> Checker:
         """A Checker for one request's settings (its rules and gate) over the shared models."""
-        if config.fluency and self._scorer is None:
+        if config.fluency == "on" and self._scorer is None:
             raise ConfigError("fluency is off on this service (started with --no-fluency)")
         checker = Checker(config)
-        checker._scorer = self._scorer if config.fluency else None
-        checker.lm_name = self.lm_name if config.fluency else None
+        # "auto" scores fluency when this service loaded the model; "off" never does.
+        use = config.fluency != "off" and self._scorer is not None
+        checker.fluency_on = use
+        checker._scorer = self._scorer if use else None
+        checker.lm_name = self.lm_name if use else None
         checker._translators = self._translators
         return checker
 

@@ -114,7 +114,7 @@ class Service:
     @property
     def fluency_available(self) -> bool:
         # While loading, trust the configuration: a request is refused with 503 before it runs anyway.
-        return self.models.has_fluency if self.state == "ready" else self.config.fluency
+        return self.models.has_fluency if self.state == "ready" else self.config.fluency != "off"
 
     # --- requests -----------------------------------------------------------------------------
     def submit(self, work: Work) -> Future:
@@ -148,7 +148,11 @@ class Service:
         for job in [j for j in live if j.payload.fix]:
             self._run_fix(job)
         for fluency in (True, False):
-            group = [job for job in live if job.payload.config.fluency is fluency and not job.payload.fix]
+            group = [
+                job
+                for job in live
+                if (job.payload.config.fluency != "off") is fluency and not job.payload.fix
+            ]
             if group:
                 self._run_group(group)
 

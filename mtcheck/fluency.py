@@ -7,7 +7,8 @@ the same words: ``slor = (unigram nats - LM nats) / words``. Unigram frequencies
 fluent text; machine-garbled text scores low because its words do not predict each other.
 
 SLOR alone averages a garbled phrase away in a long sentence, so the feature adds the mean excess
-surprisal (LM nats minus unigram nats) of the sentence's ``TOP_K`` worst words.
+surprisal (LM nats minus unigram nats) of the sentence's worst words (the worst ``TOP_FRACTION``
+of its words, at least ``TOP_MIN``).
 
 When the MT sentence has an aligned re-translation, the re-translation's score is computed the same
 way and kept beside it (``SentenceFluency.reference_score``): MT901 only flags a sentence that reads
@@ -48,8 +49,8 @@ ODD_CHAR_FREQ = 1e-5  # any other single symbol
 # news segments, 3 MQM raters each), SmolLM2-135M. Label: the segment has no Fluency/* or Style/* error
 # of Major severity (530 clean, 70 not). Logistic regression of the label on the segment's feature gives
 # A (slope per nat) and B (the feature value where a segment is as likely clean as not), so a score is
-# the estimated chance (in %) that a rater finds no major fluency/style error. TOP_K and TOP_WEIGHT were
-# chosen on the same data by ROC AUC within length buckets (top 3/5, weights 0.25-2; see the README).
+# the estimated chance (in %) that a rater finds no major fluency/style error. TOP_FRACTION, TOP_MIN and
+# TOP_WEIGHT were chosen on the same data by ROC AUC within length buckets (see the README).
 # Comparing with the re-translation *inside* the score was tried: with the human reference as
 # re-translation, SLOR minus reference SLOR had AUC 0.53 and the fitted weight was negative, so the
 # comparison is used as a gate in MT901 instead.

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from mtcheck.errors import InputFileError
-from mtcheck.readers.article import Article
+from mtcheck.readers.article import Article, nfc
 from mtcheck.readers.decode import decode_bytes, decode_raw, normalise_line_ends
 
 FORMATS = ("auto", "text", "markdown", "html")
@@ -51,11 +51,12 @@ def detect_format(path: str, text: str, fmt: str = "auto") -> str:
 
 
 def article_from_text(text: str, doc_id: str, fmt: str = "text", raw: str | None = None) -> Article:
-    """Turn decoded text of a given format into an Article with its analysed text.
+    """Turn decoded text of a given format into an Article with its analysed text (in NFC).
 
     ``raw`` is the file's text before line ends were normalised; with it the article keeps an
     ``Origin`` that maps analysed offsets back to the file (for ``mtcheck fix`` and CI positions).
     """
+    text = nfc(text)  # before parsing, so that suppression offsets index the NFC text too
     if fmt == "html":
         from mtcheck.readers.html import html_to_text
 
@@ -84,8 +85,8 @@ def read_article(path: str, fmt: str = "auto", doc_id: str | None = None) -> Art
 
 
 def read_text_file(path: str) -> str:
-    """A plain text file (reference or source), decoded like an article."""
-    return decode_bytes(read_bytes(path), path)
+    """A plain text file (reference or source), decoded and normalised like an article."""
+    return nfc(decode_bytes(read_bytes(path), path))
 
 
-__all__ = ["Article", "article_from_text", "detect_format", "read_article", "read_text_file"]
+__all__ = ["Article", "article_from_text", "detect_format", "nfc", "read_article", "read_text_file"]

@@ -27,6 +27,15 @@ _PLAIN_BOUNDARY = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’»)]))\s+(?=[\"�
 _ONE_SENTENCE = re.compile(r"[^\W_ȸȹƪ](?:[^\W_ȸȹƪ]|[ ,;:'’\"“”%$€£/–—-])*[.!?]?")
 # pysbd splits after a dash and quote before a capital (``-" The``), even without a full stop.
 _DASH_QUOTE = re.compile(r"-[\"'“”]\s[A-Z]")
+# The token before a sentence's final full stop, when it may be an abbreviation (``yrs.``, ``sq.``).
+_TOKEN_BEFORE_STOP = re.compile(r"(?<![\w.’'\-])([A-Za-z]{1,6})\.$")
+# Abbreviations news copy uses that pysbd does not know, a few of which are also words (``mins``,
+# ``ca``, ``temp``): units, measures and the Latin/office shorthand of wire copy.
+_KNOWN_ABBREVIATIONS = frozenset(
+    """yr yrs mo mos wk wks hr hrs min mins sec secs sq km kg mg lb lbs oz ft mi yd approx excl incl
+    est ca dept govt intl natl assn pct avg temp max vol tel ext nos pp ed eds"""
+    .split()
+)
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
@@ -89,11 +98,68 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if merged and merged[-1][1] == s and chunk[s] in _CLOSERS:
             merged[-1], s = (merged[-1][0], s + 1), s + 1
         merged.append((s, e))
-    tiled = merged
+    tiled = _join_after_abbreviations(chunk, _split_after_words(chunk, merged))
     out: list[tuple[int, int]] = []
     for s, e in tiled:
         out.extend(_split_glued(chunk, s, e))
     return [(start + s, start + e) for s, e in out if e > s]
+
+
+# Words pysbd takes for abbreviations (of US states, titles, months) that news uses as plain words.
+_PYSBD_WORDS = frozenset("is man ill mass miss me may wash ark arc ore fed ing ens".split())
+_WORD_STOP_LOWER = re.compile(r"(?<![\w.’'\-])([A-Za-z]{2,5})\.\s+(?=[a-z])")
+
+
+def is_abbreviation(token: str) -> bool:
+    """A token written before a full stop that is an abbreviation, not a word ending a sentence.
+
+    Known ones (``yrs``, ``excl``, ``Dept``), or abbreviation-shaped: lowercase, at most six letters
+    and no English word (``sq``, ``hrs``). A capitalised unknown token is more likely a name
+    (``Kyiv.``), and an ordinary word (``attacks.``, ``May.``) ends its sentence.
+    """
+    lower = token.lower()
+    if lower in _KNOWN_ABBREVIATIONS:
+        return True
+    if not token.islower():
+        return False
+    from mtcheck.gazetteer import is_common_word
+
+    return not is_common_word(lower)
+
+
+def _join_after_abbreviations(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a "sentence" that starts in lowercase to the one before when that ends on an abbreviation.
+
+    pysbd cuts after full stops it does not know as abbreviations (``9 yrs. old``, ``40 sq. km``,
+    ``excl. booking``); the sentence goes on in lowercase. After an ordinary word the lowercase start
+    is the MT garble MT201 reports, so those stay apart.
+    """
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and chunk[s].islower():
+            m = _TOKEN_BEFORE_STOP.search(chunk, out[-1][0], out[-1][1])
+            if m is not None and is_abbreviation(m.group(1)):
+                out[-1] = (out[-1][0], e)
+                continue
+        out.append((s, e))
+    return out
+
+
+def _split_after_words(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut where pysbd kept a full stop after an ordinary word as if it were an abbreviation.
+
+    pysbd's list holds US state and title abbreviations that are also everyday words (``May.``,
+    ``is.``, ``ill.``, ``mass.``); before a lowercase word the full stop there ends a sentence and the
+    lowercase start is the garble MT201 reports.
+    """
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        for m in _WORD_STOP_LOWER.finditer(chunk, s, e):
+            if m.group(1).lower() in _PYSBD_WORDS and (m.group(1).islower() or m.group(1) == "May"):
+                out.append((s, m.end(1) + 1))
+                s = m.end()
+        out.append((s, e))
+    return out
 
 
 def _pieces(chunk: str) -> list[str]:

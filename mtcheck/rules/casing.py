@@ -405,6 +405,8 @@ class AcronymCasing(Rule):
                     continue  # neither a known acronym nor one in capitals here: nothing to compare with
                 if len(word) >= 2 and word.isupper():
                     continue
+                if _name_or_compound_part(view.text, starts[i], starts[i] + len(word)):
+                    continue
                 finding = self._judge(ctx, view.token(i, k), canonical, in_article, counts)
                 if finding is not None:
                     yield finding
@@ -452,6 +454,31 @@ class AcronymCasing(Rule):
         return n_caps >= 2 and n_caps > others
 
 
+def _name_or_compound_part(text: str, start: int, end: int) -> bool:
+    """A word joined by a hyphen to another word: part of a name or compound, not an acronym.
+
+    ``Kim Jong-un`` (not UN), ``un-democratic``, ``Who-Smith``. Only a lowercase known acronym of
+    three or more letters joined to another lowercase part (``nato-led``, ``anti-nato``) is still judged:
+    no name is written that way.
+    """
+    after = end < len(text) - 1 and text[end] in "-‐‑" and text[end + 1].isalpha()
+    before = start >= 2 and text[start - 1] in "-‐‑" and text[start - 2].isalpha()
+    if not (after or before):
+        return False
+    word = text[start:end]
+    if len(word) < 3 or not word.islower():
+        return True
+    if after and text[end + 1].isupper():
+        return True
+    if before:
+        i = start - 2
+        while i > 0 and text[i - 1].isalpha():
+            i -= 1
+        if text[i].isupper():
+            return True
+    return False
+
+
 FUNCTION_WORDS = frozenset(
     [
         "and",
@@ -484,6 +511,8 @@ _COMMA_WORDS = frozenset(
     ["he", "she", "it", "they", "we", "his", "her", "its", "their", "our", "this", "these", "those", "there"]
 )
 _ARTICLES = frozenset({"the", "a", "an"})
+# Lowercase in every English title style (AP, Chicago, APA) even inside a capitalised name or title.
+_BETWEEN_NAMES = frozenset({"and", "or", "nor", "but", "of", "in", "on", "at", "to", "for", "by", "as", "via", "per"})
 
 
 @register
@@ -508,6 +537,7 @@ class CapitalisedFunctionWord(Rule):
     )
     fails = (
         Example("Weapons from North Korea And iran were used.", flagged=("And",)),
+        Example("The final is shown on DAZN And Sky in Spain.", flagged=("And",)),
         Example("The ambassadors met, A forum for consultation.", flagged=("A",)),
         Example("The talks ended on Monday, He said.", flagged=("He",)),
     )
@@ -535,8 +565,17 @@ class CapitalisedFunctionWord(Rule):
                 next_lower = nxt is not None and nxt[0].islower()
                 if lower in _COMMA_WORDS and not after_comma:
                     continue
-                if not next_lower and (lower in _ARTICLES or prev[0].isupper() or after_comma):
-                    continue  # The Hague, A Tale of Two Cities, Bank Of America: part of a name or title
+                # DAZN And Sky, Real Madrid Or Barcelona, Ministry Of Health: a conjunction or short
+                # preposition stays lowercase between two names, in names and in titles alike.
+                between_names = (
+                    nxt is not None and not next_lower and prev[0].isupper() and lower in _BETWEEN_NAMES
+                )
+                if not next_lower and not between_names and (
+                    lower in _ARTICLES or prev[0].isupper() or after_comma
+                ):
+                    continue  # The Hague, A Tale of Two Cities, With Love: part of a name or title
+                if len(lower) >= 4 and prev[0].isupper() and not after_comma:
+                    continue  # Gone With the Wind: AP capitalises prepositions of four letters in titles
                 if lower == "a" and not after_comma:
                     continue  # Class A shares, vitamin A
                 if not next_lower and lower in _COMMA_WORDS:

@@ -32,9 +32,51 @@ _TOKEN_BEFORE_STOP = re.compile(r"(?<![\w.’'\-])([A-Za-z]{1,6})\.$")
 # Abbreviations news copy uses that pysbd does not know, a few of which are also words (``mins``,
 # ``ca``, ``temp``): units, measures and the Latin/office shorthand of wire copy.
 _KNOWN_ABBREVIATIONS = frozenset(
-    """yr yrs mo mos wk wks hr hrs min mins sec secs sq km kg mg lb lbs oz ft mi yd approx excl incl
-    est ca dept govt intl natl assn pct avg temp max vol tel ext nos pp ed eds"""
-    .split()
+    [
+        "yr",
+        "yrs",
+        "mo",
+        "mos",
+        "wk",
+        "wks",
+        "hr",
+        "hrs",
+        "min",
+        "mins",
+        "sec",
+        "secs",
+        "sq",
+        "km",
+        "kg",
+        "mg",
+        "lb",
+        "lbs",
+        "oz",
+        "ft",
+        "mi",
+        "yd",
+        "approx",
+        "excl",
+        "incl",
+        "est",
+        "ca",
+        "dept",
+        "govt",
+        "intl",
+        "natl",
+        "assn",
+        "pct",
+        "avg",
+        "temp",
+        "max",
+        "vol",
+        "tel",
+        "ext",
+        "nos",
+        "pp",
+        "ed",
+        "eds",
+    ]
 )
 
 
@@ -106,7 +148,9 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 # Words pysbd takes for abbreviations (of US states, titles, months) that news uses as plain words.
-_PYSBD_WORDS = frozenset("is man ill mass miss me may wash ark arc ore fed ing ens".split())
+_PYSBD_WORDS = frozenset(
+    ["is", "man", "ill", "mass", "miss", "me", "may", "wash", "ark", "arc", "ore", "fed", "ing", "ens"]
+)
 _WORD_STOP_LOWER = re.compile(r"(?<![\w.’'\-])([A-Za-z]{2,5})\.\s+(?=[a-z])")
 
 

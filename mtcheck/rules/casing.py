@@ -16,6 +16,7 @@ from typing import NamedTuple
 from mtcheck.document import Applicability, Finding, Sentence, Severity
 from mtcheck.gazetteer import acronyms, is_common_word, proper_nouns
 from mtcheck.rules.base import Example, Rule, RuleContext, register
+from mtcheck.rules.structure import LIST_ITEM
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 _APOSTROPHES = "’'′´`‘"
@@ -264,6 +265,12 @@ class LowercaseSentenceStart(Rule):
         after = text[tok.end : tok.end + 1]
         if after in ("-", ".") or text[tok.start - 1 : tok.start] in ("…", "."):
             return True  # e-mail, e.coli, a domain, …and then
+        if len(tok.text) == 1 and after == ")":
+            return True  # a) b) c): a list marker
+        para = ctx.doc.paragraphs[sent.paragraph]
+        marker = LIST_ITEM.match(text, para.start)
+        if marker is not None and tok.start == marker.end() - 1:
+            return True  # - cars registered before 2006; list items may start in lowercase
         if sent.text.startswith("(") and sent.text.rstrip().endswith(")"):
             return True  # (with reporting by Reuters): a credit line, reported by the leak rules
         if tok.text in _PARTICLES:
@@ -512,7 +519,9 @@ _COMMA_WORDS = frozenset(
 )
 _ARTICLES = frozenset({"the", "a", "an"})
 # Lowercase in every English title style (AP, Chicago, APA) even inside a capitalised name or title.
-_BETWEEN_NAMES = frozenset({"and", "or", "nor", "but", "of", "in", "on", "at", "to", "for", "by", "as", "via", "per"})
+_BETWEEN_NAMES = frozenset(
+    {"and", "or", "nor", "but", "of", "in", "on", "at", "to", "for", "by", "as", "via", "per"}
+)
 
 
 @register
@@ -570,8 +579,10 @@ class CapitalisedFunctionWord(Rule):
                 between_names = (
                     nxt is not None and not next_lower and prev[0].isupper() and lower in _BETWEEN_NAMES
                 )
-                if not next_lower and not between_names and (
-                    lower in _ARTICLES or prev[0].isupper() or after_comma
+                if (
+                    not next_lower
+                    and not between_names
+                    and (lower in _ARTICLES or prev[0].isupper() or after_comma)
                 ):
                     continue  # The Hague, A Tale of Two Cities, With Love: part of a name or title
                 if len(lower) >= 4 and prev[0].isupper() and not after_comma:

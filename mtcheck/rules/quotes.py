@@ -355,7 +355,8 @@ _OPENERS = {"(": ")", "[": "]", "{": "}", "（": "）", "［": "］", "【": "�
 _CLOSERS = {v: k for k, v in _OPENERS.items()}
 _BRACKET = re.compile(r"[()\[\]{}（）［］【】]")
 # A closing bracket that ends a list marker (1) 2) a) iv)) or an emoticon has no opener.
-_LIST_MARKER = re.compile(r"(?:^|[\s(])(?:\d{1,2}|[A-Za-z]|[ivxIVX]{1,4})$")
+# (A lookbehind, not ``^``: searched from a paragraph's start, ``^`` only matches at the text's start.)
+_LIST_MARKER = re.compile(r"(?<![^\s(])(?:\d{1,2}|[A-Za-z]|[ivxIVX]{1,4})$")
 
 
 @register

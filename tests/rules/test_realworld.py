@@ -68,5 +68,7 @@ def test_realworld_case(case: dict, tmp_path: Path, request: pytest.FixtureReque
     for f in doc["findings"]:
         assert doc["text"][f["start"] : f["end"]] == f["text"]
     assert Counter(found) == Counter(case["expect"]), "\n".join(
-        f"{f['code']} {f['text']!r}: {f['message']}" for f in doc["findings"] if f["code"].startswith(prefixes)
+        f"{f['code']} {f['text']!r}: {f['message']}"
+        for f in doc["findings"]
+        if f["code"].startswith(prefixes)
     )

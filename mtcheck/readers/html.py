@@ -71,6 +71,17 @@ BLOCKS = frozenset(
 )
 _SPACES = re.compile(r"\s+")
 _FLUSH = object()
+# A <figcaption> is a caption by its markup: its text is checked like any other, except by the rules
+# that look for captions and credits leaked into the body (and the unterminated-paragraph rule, since
+# captions go unpunctuated by design).
+CAPTION_RULES = frozenset({"MT502", "MT520", "MT521"})
+
+
+class _CaptionEnd:
+    """Stack marker for the end of a <figcaption>, holding where its text started."""
+
+    def __init__(self, start: int) -> None:
+        self.start = start
 
 
 class _Builder:
@@ -102,6 +113,12 @@ class _Builder:
                 stack.pop()
                 self.flush()
                 continue
+            if isinstance(top, _CaptionEnd):
+                stack.pop()
+                self.flush()
+                if self.length > top.start:
+                    self.suppress.ranges.append((top.start, self.length, CAPTION_RULES))
+                continue
             child = next(top, None)  # type: ignore[call-overload]
             if child is None:
                 stack.pop()
@@ -120,7 +137,7 @@ class _Builder:
                     continue
                 if name in BLOCKS:
                     self.flush()
-                    stack.append(_FLUSH)
+                    stack.append(_CaptionEnd(self.offset()) if name == "figcaption" else _FLUSH)
                 stack.append(iter(child.children))
 
 

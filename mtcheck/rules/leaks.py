@@ -15,18 +15,29 @@ from mtcheck.document import Applicability, Finding, Severity
 from mtcheck.rules.base import Example, Rule, RuleContext, register
 
 _AGENCIES = (
-    r"EFE|AFP|AP|Reuters|Europa ?Press|EP|Xinhua|dpa|DPA|ANSA|Anadolu|AA|TASS|Sputnik|RIA Novosti|Kyodo|"
-    r"Yonhap|IANS|PTI|UPI|Bloomberg|Getty Images|Getty|Shutterstock|EPA|Efe"
+    r"EFE|AFP|AP|Reuters|Europa ?Press|EP|Xinhua|dpa|DPA|ANSA|Anadolu(?: Agency)?|AA|TASS|Sputnik|RIA Novosti|"
+    r"Kyodo|Yonhap|IANS|PTI|UPI|Bloomberg|Getty Images|Getty|Shutterstock|EPA|Efe|Associated Press|ANP|"
+    r"Belga|Lusa|PAP|Keystone|APA|Imago|SIPA|AAP|Pool|NurPhoto|ZUMA|SOPA Images|Agencia Brasil|Telam"
 )
 _PHOTO_WORD = r"(?:[Pp]hoto(?:graph)?|[Ff]oto|[Ii]mage|[Pp]icture|[Ff]ile [Pp]hoto|[Aa]rchive [Pp]hoto)s?"
-# “(Photo: Europapress)”, “(AP Photo/Evan Vucci)”, “(EFE/Ilya U. Topper)”, “(Getty Images)”.
+# “(Photo: Europapress)”, “(AP Photo/Evan Vucci)”, “(EFE/Ilya U. Topper)”, “(Getty Images)”, “(Photo by X)”.
 _CREDIT = (
-    rf"\((?:(?:{_AGENCIES})\s+)?{_PHOTO_WORD}(?:\s+by)?\s*[:/]\s*[^()\n]{{1,60}}\)"
+    rf"\((?:(?:{_AGENCIES})\s+)?{_PHOTO_WORD}(?:\s+by\s+|\s*[:/]\s*)[^()\n]{{1,60}}\)"
     rf"|\((?:{_AGENCIES})\s*/\s*[^()\n]{{1,60}}\)"
     r"|\((?:Getty Images|Shutterstock)\)"
 )
-CREDIT = re.compile(_CREDIT)
-CREDIT_AT_END = re.compile(rf"(?:{_CREDIT})\s*$")
+# A photographer's name as credits write it: two to four capitalised words (Jane Doe, JOHN SMITH).
+_NAME = r"[A-Z][\w’'.\-]*(?:[ \t]+[A-Z][\w’'.\-]*){1,3}"
+# Unbracketed wire credits at the end of a line: “REUTERS/Jane Doe”, “AFP/EPA/JOHN SMITH”. Agency
+# names are matched in any case (wires write REUTERS); a single word after the slash is not enough
+# (“the AP/NORC poll”), nor a credit that prose goes on after.
+_AGENCY_CHAIN_CREDIT = (
+    rf"(?<![\w/])(?i:{_AGENCIES})(?:[ \t]*/[ \t]*(?i:{_AGENCIES}))*[ \t]*/[ \t]*{_NAME}(?=[ \t]*$)"
+)
+# “Photo: Jane Doe/dpa” anywhere in a line: a photo label, a name, a slash and an agency.
+_LABELLED_CREDIT = rf"\b{_PHOTO_WORD}[ \t]*:[ \t]*[A-Z][\w’'.\-]*(?:[ \t]+[A-Z][\w’'.\-]*){{0,3}}[ \t]*/[ \t]*(?i:{_AGENCIES})\b"
+CREDIT = re.compile(rf"{_CREDIT}|(?m:{_AGENCY_CHAIN_CREDIT})|{_LABELLED_CREDIT}")
+CREDIT_AT_END = re.compile(rf"(?:{_CREDIT}|{_AGENCY_CHAIN_CREDIT}|{_LABELLED_CREDIT})\s*$")
 # An unbracketed credit line: “Photo: Reuters” at the start of a line, up to its end.
 _CREDIT_LINE = re.compile(rf"(?m)^[ \t]*(?:{_PHOTO_WORD}|Credit|Source)(?:\s+by)?\s*:\s*\S[^\n]{{0,60}}$")
 
@@ -45,6 +56,7 @@ class PhotoCredit(Rule):
         "BRUSSELS (AP) — NATO allies met on Wednesday.",
         "The minister spoke to reporters. (with information from EFE)",
         "He showed a photo of the damage to reporters.",
+        "The AP/NORC poll found that most voters back the plan.",
     )
     fails = (
         Example(
@@ -56,11 +68,22 @@ class PhotoCredit(Rule):
         ),
         Example("The president waves. (AP Photo/Evan Vucci)", flagged=("(AP Photo/Evan Vucci)",)),
         Example("The talks ended late.\nPhoto: Reuters", flagged=("Photo: Reuters",)),
+        Example(
+            "Rescue workers search the rubble in Adana. AFP/EPA/JOHN SMITH\n\nThe quake struck at dawn.",
+            flagged=("AFP/EPA/JOHN SMITH",),
+        ),
+        Example(
+            "The new bridge opened on Friday. (Photo by Carlos Mendes)", flagged=("(Photo by Carlos Mendes)",)
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        seen: list[tuple[int, int]] = []
         for pattern in (CREDIT, _CREDIT_LINE):
             for m in pattern.finditer(ctx.text):
+                if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in seen):
+                    continue  # one credit, matched by two patterns
+                seen.append(m.span())
                 yield self.finding(
                     ctx,
                     m.start(),
@@ -115,14 +138,33 @@ class PhotoCaption(Rule):
             )
 
 
-_DATE = (
-    r"(?:\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?|\d{1,2}/\d{1,2}/\d{2,4}(?:,? \d{1,2}:\d{2})?)"
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+_TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?(?:\s*(?:GMT|UTC|CET|CEST|ET|EST|EDT|BST|h))?"
+_NUMERIC_DATE = (
+    r"(?:\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+    r"|\d{1,2}/\d{1,2}/\d{2,4}(?:,? \d{1,2}:\d{2})?"
+    rf"|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}(?:,?\s*(?:-\s*)?{_TIME})?)"
+)
+# 12 March 2024, March 5, 2024, 17 Sep, 2024; in prose too, so the metadata forms below ask for more.
+_TEXT_DATE = rf"(?:\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})"
+_STAMP_TIME = rf"(?:,?\s*(?:-|at|,)?\s*{_TIME})"
+_META_WORD = r"(?i:date|updated|published|posted|last updated|last modified|modified)"
 _META_DATE = re.compile(
-    rf"(?:(?m:^)[ \t]*|\b(?=[A-Z])|\b(?=date\b))"
-    rf"(?i:date|updated|published|posted|last updated|last modified|modified)\s*:?\s*(?:on\s+)?{_DATE}"
+    # `date 2024-01-10`, `Updated: 10/01/2024 10:30`, `Last updated: 14.03.2024, 06:12`
+    rf"(?:(?m:^)[ \t]*|\b(?=[A-Z])|\b(?=date\b)){_META_WORD}\s*:?\s*(?:on\s+)?{_NUMERIC_DATE}"
+    # `Published: 12 March 2024, 09:15`, `Updated: March 5, 2024 at 4:30 p.m.`: a colon, as prose has none
+    rf"|(?:(?m:^)[ \t]*|\b(?=[A-Z])){_META_WORD}\s*:\s*{_TEXT_DATE}{_STAMP_TIME}?"
+    # A wire stamp alone on its line: `Lusa 17 Sep, 2024, 11:32`, `EFE 03.02.2025 - 18:40`
+    rf"|(?m:^)[ \t]*(?:{_AGENCIES})\s+(?:{_TEXT_DATE}|{_NUMERIC_DATE}){_STAMP_TIME}?[ \t]*(?m:$)"
 )
-_META_LINE = re.compile(r"(?m)^[ \t]*(?:Tags|Keywords|Topics|Categories|Category|Filed under)\s*:[^\n]*$")
+_META_LINE = re.compile(
+    r"(?m)^[ \t]*(?:(?:Tags|Keywords|Topics|Categories|Category|Filed under)\s*:[^\n]*"
+    # Copyright footers: `Copyright 2024 The Associated Press. All rights reserved.`, `© 2023 AFP`
+    r"|(?:Copyright|©|\(c\))\s*(?:©\s*)?\d{4}\b[^\n]{0,120}|[^\n]{0,80}\bAll rights reserved\.?)[ \t]*$"
+)
 
 
 @register
@@ -132,7 +174,7 @@ class MetadataLine(Rule):
     name = "metadata-leak"
     category = "leak"
     severity = Severity.WARNING
-    summary = "Page metadata (a date stamp, tags) leaked into the article text."
+    summary = "Page metadata (a date stamp, tags, a copyright footer) leaked into the article text."
     why = (
         "CMS fields such as `date 2024-01-10` or `Tags: ...` are not prose; MT translates them into the body."
     )
@@ -140,11 +182,23 @@ class MetadataLine(Rule):
     passes = (
         "The report was published on Monday and updated later.",
         "Officials said the fund would be paid out over the 2024-25 heating season.",
+        "Published on 12 March 2024, the report found that Lusa reported on 17 September.",
     )
     fails = (
         Example(" date 2024-01-10 NATO said the allies met.", flagged=("date 2024-01-10",)),
         Example("The talks ended.\nUpdated: 10/01/2024 10:30", flagged=("Updated: 10/01/2024 10:30",)),
         Example("The talks ended.\nTags: NATO, Ukraine", flagged=("Tags: NATO, Ukraine",)),
+        Example(
+            "Last updated: 14.03.2024, 06:12\n\nThe bridge stays shut.",
+            flagged=("Last updated: 14.03.2024, 06:12",),
+        ),
+        Example(
+            "Lusa 17 Sep, 2024, 11:32\n\nFires forced evacuations.", flagged=("Lusa 17 Sep, 2024, 11:32",)
+        ),
+        Example(
+            "The storm reached the coast.\n\nCopyright 2024 The Associated Press. All rights reserved.",
+            flagged=("Copyright 2024 The Associated Press. All rights reserved.",),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:

@@ -15,9 +15,9 @@ from mtcheck.document import Applicability, Finding, Severity
 from mtcheck.rules.base import Example, Rule, RuleContext, register
 
 _AGENCIES = (
-    r"EFE|AFP|AP|Reuters|Europa ?Press|EP|Xinhua|dpa|DPA|ANSA|Anadolu(?: Agency)?|AA|TASS|Sputnik|RIA Novosti|"
-    r"Kyodo|Yonhap|IANS|PTI|UPI|Bloomberg|Getty Images|Getty|Shutterstock|EPA|Efe|Associated Press|ANP|"
-    r"Belga|Lusa|PAP|Keystone|APA|Imago|SIPA|AAP|Pool|NurPhoto|ZUMA|SOPA Images|Agencia Brasil|Telam"
+    r"EFE|AFP|AP|Reuters|Europa ?Press|EP|Xinhua|dpa|DPA|ANSA|Anadolu(?: Agency)?|AA|TASS|Sputnik|"
+    r"RIA Novosti|Kyodo|Yonhap|IANS|PTI|UPI|Bloomberg|Getty Images|Getty|Shutterstock|EPA|Efe|"
+    r"Associated Press|ANP|Belga|Lusa|PAP|Keystone|APA|Imago|SIPA|AAP|Pool|NurPhoto|ZUMA|SOPA Images|Agencia Brasil|Telam"
 )
 _PHOTO_WORD = r"(?:[Pp]hoto(?:graph)?|[Ff]oto|[Ii]mage|[Pp]icture|[Ff]ile [Pp]hoto|[Aa]rchive [Pp]hoto)s?"
 # “(Photo: Europapress)”, “(AP Photo/Evan Vucci)”, “(EFE/Ilya U. Topper)”, “(Getty Images)”, “(Photo by X)”.
@@ -35,7 +35,10 @@ _AGENCY_CHAIN_CREDIT = (
     rf"(?<![\w/])(?i:{_AGENCIES})(?:[ \t]*/[ \t]*(?i:{_AGENCIES}))*[ \t]*/[ \t]*{_NAME}(?=[ \t]*$)"
 )
 # “Photo: Jane Doe/dpa” anywhere in a line: a photo label, a name, a slash and an agency.
-_LABELLED_CREDIT = rf"\b{_PHOTO_WORD}[ \t]*:[ \t]*[A-Z][\w’'.\-]*(?:[ \t]+[A-Z][\w’'.\-]*){{0,3}}[ \t]*/[ \t]*(?i:{_AGENCIES})\b"
+_LABELLED_CREDIT = (
+    rf"\b{_PHOTO_WORD}[ \t]*:[ \t]*[A-Z][\w’'.\-]*(?:[ \t]+[A-Z][\w’'.\-]*){{0,3}}"
+    rf"[ \t]*/[ \t]*(?i:{_AGENCIES})\b"
+)
 CREDIT = re.compile(rf"{_CREDIT}|(?m:{_AGENCY_CHAIN_CREDIT})|{_LABELLED_CREDIT}")
 CREDIT_AT_END = re.compile(rf"(?:{_CREDIT}|{_AGENCY_CHAIN_CREDIT}|{_LABELLED_CREDIT})\s*$")
 # An unbracketed credit line: “Photo: Reuters” at the start of a line, up to its end.

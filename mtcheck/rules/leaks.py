@@ -17,7 +17,8 @@ from mtcheck.rules.base import Example, Rule, RuleContext, register
 _AGENCIES = (
     r"EFE|AFP|AP|Reuters|Europa ?Press|EP|Xinhua|dpa|DPA|ANSA|Anadolu(?: Agency)?|AA|TASS|Sputnik|"
     r"RIA Novosti|Kyodo|Yonhap|IANS|PTI|UPI|Bloomberg|Getty Images|Getty|Shutterstock|EPA|Efe|"
-    r"Associated Press|ANP|Belga|Lusa|PAP|Keystone|APA|Imago|SIPA|AAP|Pool|NurPhoto|ZUMA|SOPA Images|Agencia Brasil|Telam"
+    r"Associated Press|ANP|Belga|Lusa|PAP|Keystone|APA|Imago|SIPA|AAP|Pool|NurPhoto|ZUMA|SOPA Images|"
+    r"Agencia Brasil|Telam"
 )
 _PHOTO_WORD = r"(?:[Pp]hoto(?:graph)?|[Ff]oto|[Ii]mage|[Pp]icture|[Ff]ile [Pp]hoto|[Aa]rchive [Pp]hoto)s?"
 # “(Photo: Europapress)”, “(AP Photo/Evan Vucci)”, “(EFE/Ilya U. Topper)”, “(Getty Images)”, “(Photo by X)”.

@@ -21,7 +21,9 @@ OPEN, CLOSE, EITHER = "open", "close", "either"
 
 # Marks that stand for a double quote. Curly quotes and CJK/East-European marks carry their
 # direction; the others get it from the characters around them.
-_MARK = re.compile(r"''|``|[“”\"″‟„״＂〃「」『』《》]")
+# Guillemets (« » ‹ ›) are the quotes of French, Spanish, Russian and German sources; in English
+# MT they are look-alikes, and they are paired like any other quote.
+_MARK = re.compile(r"''|``|[“”\"″‟„״＂〃「」『』《》«»‹›]")
 _INHERENT = {
     "“": OPEN,
     "‟": OPEN,
@@ -34,8 +36,18 @@ _INHERENT = {
     "」": CLOSE,
     "』": CLOSE,
     "》": CLOSE,
+    "«": OPEN,
+    "‹": OPEN,
+    "»": CLOSE,
+    "›": CLOSE,
 }
-_LOOKALIKE = frozenset({"″", "‟", "„", "״", "＂", "〃", "''", "``", "「", "」", "『", "』", "《", "》"})
+# Marks with a direction whose mirror image is the other direction: ”word / word“, »word« (German).
+_MIRRORED = {"”": "“", "»": "«", "›": "‹"}
+_MIRRORED_OPEN = {v: k for k, v in _MIRRORED.items()}
+_SINGLE_GUILLEMETS = frozenset("‹›")
+_LOOKALIKE = frozenset(
+    {"″", "‟", "„", "״", "＂", "〃", "''", "``", "「", "」", "『", "』", "《", "》", "«", "»", "‹", "›"}
+)
 _BEFORE_OPEN = set(" \t\n([{<—–-/“‘")
 _AFTER_CLOSE = set(" \t\n.,;:!?)]}>…—–-/”’")
 _SENTENCE_END = set(".!?…")
@@ -58,6 +70,8 @@ class QuoteMark:
 
     @property
     def proper(self) -> str:
+        if self.mark in _SINGLE_GUILLEMETS:
+            return "‘" if self.role == OPEN else "’"
         return "“" if self.role == OPEN else "”"
 
 
@@ -79,9 +93,9 @@ def _role(text: str, start: int, end: int, mark: str) -> tuple[str, bool, bool]:
     if mark in _INHERENT:
         role = _INHERENT[mark]
         # A curly quote facing the wrong way: ”word at a word start, word“ at a word end.
-        if mark == "”" and open_side and not close_side and before != "“":
+        if mark in _MIRRORED and open_side and not close_side and before != _MIRRORED[mark]:
             return OPEN, False, True
-        if mark == "“" and close_side and not open_side and after != "”":
+        if mark in _MIRRORED_OPEN and close_side and not open_side and after != _MIRRORED_OPEN[mark]:
             return CLOSE, False, True
         return role, False, False
     # 12″, 5'11", 40°26′46″N: a measure, unless a word is glued on (2024″Nato).
@@ -92,6 +106,17 @@ def _role(text: str, start: int, end: int, mark: str) -> tuple[str, bool, bool]:
     if close_side and not open_side:
         return CLOSE, weak, False
     return EITHER, weak, False
+
+
+_REPORTING = (
+    r"(?:said|says|added|adds|told|tells|insisted|insists|explained|explains|stated|noted|warned|warns"
+    r"|declared|asked|asks|replied|argued|recalled|stressed|wrote|claimed|admitted|acknowledged|continued)"
+)
+# An attribution that closes a sentence of speech: `, said his lawyer, Ana Ruiz.`, `, the coach told
+# reporters.` (not `, as the minister said, ...`, which is still speech).
+_ATTRIBUTED = re.compile(
+    rf"[,?!]\s+(?!as\b)(?:[\w’'\-]+\s+){{0,5}}?{_REPORTING}\b[^.!?“”\"«»]*[.!?]"
+)
 
 
 def _starts_with_open_quote(marks: list[QuoteMark], para_start: int) -> bool:
@@ -147,7 +172,12 @@ def analyse_quotes(ctx: RuleContext) -> QuoteAnalysis:
         if nxt is None:
             unclosed.extend(leftover)
         elif _starts_with_open_quote(nxt, ctx.doc.paragraphs[p_index + 1].start):
-            pass  # news style: the quotation goes on in the next paragraph
+            # News style: a quotation that runs on into the next paragraph leaves this one open. A
+            # paragraph that attributes its speech after the open quote (“We will appeal, said his
+            # lawyer.) has ended that speech: its missing closing mark is an error.
+            para_end = ctx.doc.paragraphs[p_index].end
+            if _ATTRIBUTED.search(text, leftover[-1].end, para_end):
+                unclosed.extend(leftover)
         else:
             first = next((m for m in nxt if not m.weak), None)
             if first is not None and first.role == CLOSE:
@@ -209,6 +239,11 @@ class UnpairedQuote(Rule):
         Example("He called it “weapons from North Korea and Iran, officials said.", flagged=("“",)),
         Example("“Russia’s campaign will fail.\n\nAccording to NATO, the meeting ended.", flagged=("“",)),
         Example("The minister said the plan works.” Officials agreed.", flagged=("”",)),
+        Example("The mayor called it «a historic step. The opposition disagreed.", flagged=("«",)),
+        Example(
+            "“We will appeal the ruling, said his lawyer, Ana Ruiz.\n\n“Today is a sad day,” she added.",
+            flagged=("“",),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -257,6 +292,7 @@ class LookalikeQuote(Rule):
         Example("“Allies will provide more in 2024″ Nato added.", flagged=("″",)),
         Example("He called it ''unacceptable'' on Monday.", flagged=("''",)),
         Example("The minister said „we will respond“ to the attack.", flagged=("„",)),
+        Example("The union called the offer «an insult» and walked out.", flagged=("«", "»")),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:

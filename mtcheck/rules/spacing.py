@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 
 from mtcheck.document import Applicability, Finding, Severity
 from mtcheck.rules.base import Example, Rule, RuleContext, register
@@ -149,22 +151,34 @@ class SpaceBeforePunctuation(Rule):
             )
 
 
-_FULLWIDTH = re.compile(r"[，。；：！？（）、【】《》]")
-_ASCII = {
-    "，": ",",
-    "。": ".",
-    "；": ";",
-    "：": ":",
-    "！": "!",
-    "？": "?",
-    "（": "(",
-    "）": ")",
-    "、": ",",
-    "【": "[",
-    "】": "]",
-    "《": "“",
-    "》": "”",
-}
+# CJK punctuation with no ASCII compatibility form (the ideographic full stop and comma, book-title
+# and lenticular brackets); every full-width form proper is found by its Unicode decomposition below.
+_CJK_PUNCT = {"。": ".", "、": ",", "【": "[", "】": "]", "《": "“", "》": "”"}
+# The full-width quotation mark is a look-alike quote: MT102 reports it.
+_QUOTE_RULES_OWN = frozenset("＂")
+
+
+@lru_cache(maxsize=1)
+def _fullwidth_run() -> re.Pattern[str]:
+    """Runs of full-width forms: every character whose compatibility decomposition is ``<wide>``
+    (２０２３, ＷＨＯ, ．, ，, the ideographic space U+3000), plus CJK punctuation.
+
+    Built from the Unicode database on first use, not typed out: a list misses characters.
+    """
+    wide = [
+        chr(c)
+        for c in range(0x3000, 0x10000)
+        if unicodedata.decomposition(chr(c)).startswith("<wide>") and chr(c) not in _QUOTE_RULES_OWN
+    ]
+    return re.compile("[" + re.escape("".join(wide) + "".join(_CJK_PUNCT)) + "]+")
+
+
+_NON_SPACE_BEFORE = re.compile(r"[^\s\u3000]*$")
+_NON_SPACE_AFTER = re.compile(r"[^\s\u3000]*")
+
+
+def _ascii(run: str) -> str:
+    return "".join(_CJK_PUNCT.get(ch) or unicodedata.normalize("NFKC", ch) for ch in run)
 
 
 @register
@@ -174,20 +188,31 @@ class FullWidthPunctuation(Rule):
     name = "full-width-punctuation"
     category = "spacing"
     severity = Severity.WARNING
-    summary = "Full-width (CJK) punctuation in English text."
+    summary = "Full-width (CJK) punctuation, digits, letters or spaces in English text."
     why = (
-        "Chinese and Japanese punctuation copied from the source renders with extra space and breaks search."
+        "Full-width forms copied from a Chinese, Japanese or Korean source (２０２３, ＷＨＯ, ．, the "
+        "ideographic space) render wide, break search and number checks, and look like a different text."
     )
-    fix = "Use the ASCII mark."
-    passes = ("He came, saw and left.",)
-    fails = (Example("He came，saw and left。", flagged=("，", "。")),)
+    fix = "Use the ASCII characters."
+    passes = ("He came, saw and left.", "Prices rose 5 percent in 2023, the WHO said.")
+    fails = (
+        Example("He came，saw and left。", flagged=("，", "。")),
+        Example("Exports grew in ２０２３ at ＷＨＯ．", flagged=("２０２３", "ＷＨＯ．")),
+    )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        for m in _FULLWIDTH.finditer(ctx.text):
+        text = ctx.text
+        if text.isascii():
+            return
+        for m in _fullwidth_run().finditer(text):
+            start, end = m.span()
+            if m.group() != m.group().strip():
+                # An ideographic space at either end: a span is never bare whitespace, so it takes in
+                # the words around it, as the doubled-space rule does.
+                start = _NON_SPACE_BEFORE.search(text, 0, start).start()
+                end = _NON_SPACE_AFTER.match(text, end).end()
+            span = text[start:end]
+            shown = m.group().replace("\u3000", "␣")  # the ideographic space, made visible
             yield self.finding(
-                ctx,
-                m.start(),
-                m.end(),
-                f"Full-width “{m.group()}” in English text.",
-                suggestion=_ASCII[m.group()],
+                ctx, start, end, f"Full-width “{shown}” in English text.", suggestion=_ascii(span)
             )

@@ -49,6 +49,31 @@ ORG_NOUNS = frozenset(
         "board",
         "embassy",
         "institute",
+        "club",
+        "team",
+        "league",
+        "network",
+        "broadcaster",
+        "airline",
+        "carrier",
+        "regulator",
+        "watchdog",
+        "foundation",
+        "charity",
+        "university",
+        "hospital",
+        "newspaper",
+        "channel",
+        "operator",
+        "manufacturer",
+        "carmaker",
+        "retailer",
+        "insurer",
+        "lender",
+        "utility",
+        "museum",
+        "studio",
+        "prosecutor's office",
     ]
 )
 _PERSON_NOUNS = frozenset(
@@ -84,8 +109,41 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 # Two capitalised words in a row that are not acronyms: most likely a person's name.
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[\-’'][A-Za-z]+)?\s+[A-Z][a-z]+\b")
 _REPORTING = r"(?:said|added|stated|stressed|noted|explained|warned|declared|announced|reported|insisted)"
-_ATTRIBUTION = re.compile(rf"\b(\w+)\s+{_REPORTING}\b")
-_HE_SAID = re.compile(rf"^[“\"]?(He)\s+(?:also\s+)?{_REPORTING}\b")
+_ATTRIBUTION = re.compile(rf"\b(\w+)\s+(?:also\s+)?(?:{_REPORTING}|confirmed|indicated|recalled)\b")
+# What a dropped subject does in wire copy: report, recall, indicate, announce... (`He recalled that`).
+_STATEMENT_VERBS = (
+    r"(?:said|says|added|stated|stressed|noted|explained|warned|declared|announced|reported|insisted"
+    r"|recalled|indicated|pointed out|clarified|confirmed|specified|detailed|assured|affirmed|reiterated"
+    r"|maintained|argued|claimed|highlighted|underlined|emphasi[sz]ed|revealed|acknowledged|admitted"
+    r"|estimated|considered|denied|regretted|critici[sz]ed|welcomed|urged|asked|recommended|reported"
+    r"|informed|communicated|expressed|described|defended|assessed|added)"
+)
+_HE_SAID = re.compile(rf"^[“\"]?(He)\s+(?:also\s+)?{_STATEMENT_VERBS}\b")
+# A re-translation sentence whose subject is an organisation: `It recalled`, `The union indicated`,
+# `The club announced`, `UEFA said` (not `It is expected...`, where `it` is no subject at all).
+_ORG_SUBJECT = re.compile(
+    r"^[“\"]?(?:It\s+(?!is\b|was\b|will\b|would\b|could\b|may\b|might\b|seems\b|appears\b|remains\b"
+    r"|has been\b|had been\b)|The\s+(?:[a-z]+\s+)?(?:" + "|".join(sorted(ORG_NOUNS)) + r")\b|[A-Z]{2,6}\b)"
+)
+_HE_SUBJECT = re.compile(r"^[“\"]?(He)\b")
+_TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "lady", "lord", "coach", "judge"})
+
+
+def _organisation_name(subject: str, before: str) -> bool:
+    """A single capitalised subject (``Juventus said``) that names no person in the article so far.
+
+    News names a person in full at first mention (``Thiago Motta``) and by surname after, so a
+    capitalised word never preceded by a first name or title is an organisation or a team. Common
+    words (``Officials``, ``Police``) and pronouns are not names.
+    """
+    from mtcheck.gazetteer import is_common_word
+
+    if not subject[:1].isupper() or is_common_word(subject):
+        return False
+    for m in re.finditer(rf"\b([A-Z][\w’'\-]*)\.?\s+{re.escape(subject)}\b", before):
+        if m.group(1).lower() not in _NOT_FIRST_NAMES or m.group(1).lower() in _TITLES:
+            return False
+    return True
 
 
 def _words(text: str) -> set[str]:
@@ -185,6 +243,11 @@ class PronounForOrganisation(Rule):
             flagged=("He",),
         ),
         Example(
+            "Juventus reported a loss. He recalled that the stadium was closed for months.",
+            reference="Juventus reported a loss. It recalled that the stadium was closed for months.",
+            flagged=("He",),
+        ),
+        Example(
             "member countries of nato He reaffirmed this Wednesday his commitment to Ukraine.",
             reference="NATO member countries on Wednesday reaffirmed their commitment to Ukraine.",
             flagged=("He", "his"),
@@ -200,6 +263,21 @@ class PronounForOrganisation(Rule):
             if aligned is None or not aligned[0].ref:
                 continue
             ref_text = aligned[1]
+            he = _HE_SUBJECT.match(sent.text)
+            if (
+                he is not None
+                and _ORG_SUBJECT.match(ref_text)
+                and not _PERSONAL.search(ref_text)
+                and not _mentions_person(ref_text)
+            ):
+                # The sentence opens with `He` where the re-translation's subject is `It`, `The union`,
+                # `The club`: the pronoun stands for that organisation.
+                yield self.finding(
+                    ctx, sent.start + he.start(1), sent.start + he.end(1),
+                    f"“He” stands for an organisation here; the re-translation reads “{_clip(ref_text)}”",
+                    suggestion="It", evidence=ref_text,
+                )  # fmt: skip
+                continue
             if _PERSONAL.search(ref_text) or _mentions_person(ref_text) or not _organisation_in(ref_text):
                 continue
             ref_words = _words(ref_text)
@@ -239,6 +317,11 @@ class HeSaidAfterOrganisation(Rule):
             "He said that member states are buying 1,000 missiles.",
             flagged=("He",),
         ),
+        Example(
+            "Juventus said on Sunday that the striker had signed a new contract. "
+            "He recalled that the player joined the club in 2019.",
+            flagged=("He",),
+        ),
     )
 
     def applies(self, ctx: RuleContext) -> bool:
@@ -257,7 +340,12 @@ class HeSaidAfterOrganisation(Rule):
             if not subjects or _mentions_person(previous):
                 continue
             subject = subjects[-1]
-            if not (subject.lower() in ORG_NOUNS or _ACRONYM.fullmatch(subject)):
+            before = ctx.text[: sentences[k - 1].end]
+            if not (
+                subject.lower() in ORG_NOUNS
+                or _ACRONYM.fullmatch(subject)
+                or _organisation_name(subject, before)
+            ):
                 continue
             yield self.finding(
                 ctx, sent.start + m.start(1), sent.start + m.end(1),

@@ -9,98 +9,15 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from mtcheck.document import AlignedPair, Applicability, Document, Finding, Severity
+from mtcheck.rules._amounts import amounts, atoms, matched
 from mtcheck.rules.base import WORD, Example, Rule, RuleContext, register
 
-# --- amounts ---------------------------------------------------------------------------------------
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
-}  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-_NUMBER_WORD = "|".join(sorted([*_UNITS, *_SCALES], key=len, reverse=True))
-_TOKEN = rf"(?:\d+(?:[.,]\d+)*|(?:{_NUMBER_WORD})s?)"
-# An amount: number tokens joined by spaces, hyphens or "and" ("2 billion", "twenty-five",
-# "one hundred and five"), an ISO date kept whole, or a plural scale word ("billions of").
-_AMOUNT = re.compile(
-    rf"(?<![\w.,])(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|{_TOKEN}(?:(?:[\s\-]+|\s+and\s+){_TOKEN})*(?:\s+of\b)?)(?![\w])",
-    re.IGNORECASE,
-)
-_GROUPED = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
 
-
-@dataclass(frozen=True)
-class Amount:
-    start: int
-    end: int
-    text: str
-    key: str  # normalised value: "1000", "2000000000", "billions", "2024-01-10"
-
-
-def _number_value(token: str) -> float | None:
-    if _GROUPED.match(token):  # 1,000 and 1.000 both group thousands
-        return float(re.sub(r"[.,]", "", token))
-    try:
-        return float(token.replace(",", ""))
-    except ValueError:
-        return None
-
-
-def _key(text: str) -> str:
-    """A normalised value, so that 1,000 == 1000 == one thousand and 2 billion == 2,000,000,000."""
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
-        return text
-    words = [w for w in re.split(r"[\s\-]+", text.lower()) if w and w not in ("and", "of")]
-    if len(words) == 1 and words[0].endswith("s") and words[0][:-1] in _SCALES:
-        return words[0]  # "billions": many billions, no exact value
-    total = 0.0
-    current = 0.0
-    seen_number = False
-    for word in words:
-        base = word[:-1] if word.endswith("s") and word[:-1] in _SCALES else word
-        if base in _SCALES:
-            current = (current if seen_number else 1.0) * _SCALES[base]
-            if _SCALES[base] >= 1000:
-                total += current
-                current = 0.0
-            seen_number = True
-        elif base in _UNITS:
-            current += _UNITS[base]
-            seen_number = True
-        else:
-            value = _number_value(word)
-            if value is None:
-                return text.lower()
-            current += value
-            seen_number = True
-    value = total + current
-    if not words or not seen_number:
-        return text.lower()
-    bare = words[0] in _SCALES  # "Billion euros": a scale word with no quantity
-    number = str(int(value)) if value.is_integer() else repr(value)
-    return number + ("~bare" if bare else "")
-
-
-def amounts(text: str, offset: int = 0) -> list[Amount]:
-    out = []
-    for m in _AMOUNT.finditer(text):
-        raw = m.group()
-        # "of" only belongs to plural scale words ("billions of euros"), not "one of them".
-        if raw.lower().endswith(" of") and not re.search(
-            r"(?i)(?:hundred|thousand|[mbtr]illion)s\s+of$", raw
-        ):
-            raw = raw[: -len(" of")].rstrip()
-        if raw.lower() in ("one",):
-            continue  # "one of the allies", "no one": a pronoun far more often than an amount
-        out.append(Amount(offset + m.start(), offset + m.start() + len(raw), raw, _key(raw)))
-    return out
-
-
+# Amounts are read by value (mtcheck/rules/_amounts.py): grouping, shorthand, words, clock times,
+# ranges and seasons compare equal however they are written.
 def _ref_window(ctx: RuleContext, pair_index: int) -> str:
     """Re-translation text of a pair and its neighbours: a number moved across a sentence is fine."""
     assert ctx.reference is not None
@@ -137,6 +54,10 @@ class NumberMismatch(Rule):
         Example("They bought 1,000 missiles.", reference="They are buying 1,000 missiles."),
         Example("They bought 1000 missiles.", reference="They bought one thousand missiles."),
         Example("It costs 2 billion euros.", reference="It costs two billion euros."),
+        Example(
+            "The club paid £2.5m for him at 18:45.", reference="The club paid 2.5 million pounds at 6:45 p.m."
+        ),
+        Example("In 2021 14 people were hurt.", reference="In 2021, 14 people were hurt."),
     )
     fails = (
         Example(
@@ -145,6 +66,7 @@ class NumberMismatch(Rule):
             flagged=("Billion",),
         ),
         Example("They bought 1,000 missiles.", reference="They bought 100 missiles.", flagged=("1,000",)),
+        Example("Porto won 2-0 on Saturday.", reference="Porto won 3-1 on Saturday.", flagged=("2-0",)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -156,14 +78,12 @@ class NumberMismatch(Rule):
             mt_amounts = amounts(ctx.doc.text[start:end], start)
             if not mt_amounts:
                 continue
-            window = _ref_window(ctx, k)
-            window_keys = {a.key for a in amounts(window)}
+            window_values = atoms(amounts(_ref_window(ctx, k)))
             ref_text = _ref_text(ctx.reference, pair)
-            ref_amounts = amounts(ref_text)
-            mt_keys = {a.key for a in mt_amounts}
-            unmatched_ref = [a for a in ref_amounts if a.key not in mt_keys]
+            mt_values = atoms(mt_amounts)
+            unmatched_ref = [a for a in amounts(ref_text) if not matched(a, mt_values)]
             for amount in mt_amounts:
-                if amount.key in window_keys:
+                if matched(amount, window_values):
                     continue
                 suggestion = unmatched_ref[0].text if len(unmatched_ref) == 1 else None
                 if unmatched_ref:

@@ -71,6 +71,38 @@ def test_amount_keys(text: str, key: str) -> None:
     assert amount.text == text and amount.key == key
 
 
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("32\u00a0000", {"32000"}), ("1\u202f250\u202f000", {"1250000"}), ("2.5m", {"2500000", "2.5"}),
+        ("$1.2bn", {"1200000000"}), ("half a million", {"500000"}), ("two and a half million", {"2500000"}),
+        ("18:45", {"t18:45"}), ("6:45 p.m.", {"t18:45"}), ("6:45", {"t06:45", "t18:45"}),
+        ("8 a.m.", {"t08:00"}),
+        ("a dozen", {"12"}), ("3,5", {"3.5", "35"}),
+    ],
+)  # fmt: skip
+def test_amount_readings(text: str, keys: set[str]) -> None:
+    (amount,) = amounts(text)
+    assert amount.keys == keys
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("18-24", ("18", "24")), ("2-0", ("0", "2")), ("2019/20", ("2019", "2020")),
+        ("2019-20", ("2019", "2020")),
+    ],
+)  # fmt: skip
+def test_ranges_keep_their_ends(text: str, parts: tuple[str, str]) -> None:
+    (amount,) = amounts(text)
+    assert amount.parts == parts
+
+
+def test_adjacent_numbers_stay_apart() -> None:
+    found = amounts("In 2021 14 people, between 2010 and 2014")
+    assert [a.key for a in found] == ["2021", "14", "2010", "2014"]
+
+
 def test_amounts_skip_one_as_a_pronoun() -> None:
     assert amounts("one of the allies said no one knew") == []
 

@@ -8,7 +8,7 @@ FluencyResult from those numbers through the same mtcheck.fluency code the pipel
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from mtcheck import fluency as flu
@@ -62,6 +62,43 @@ _CLEAN_X = (-4.0, -6.0, -5.0, -4.0, -7.0, -5.0, -6.0, -5.0, -7.0, -6.0, -4.0, -5
 _GARBLED_X = (-1.0, -2.0, 1.0, 2.0, 0.5, 3.0, 6.5, 5.5, 5.5, -2.0, 6.0, -1.0, 3.0, 2.0, -2.0)
 
 
+def _judged_words(ctx: RuleContext, sf) -> list[flu.WordSurprisal]:
+    """A scored sentence's words as the fluency rules judge them: rare names and compounds excused.
+
+    The LM pays a lot for a rare name (``Szczęsny``) or a hyphenated compound (``Chilly-Mazarin``,
+    ``fallow-land``) in a perfectly clean sentence: surprise at a rare word, not garble. A capitalised
+    word inside a sentence (a name) costs no more than its unigram price here, and a compound is
+    priced part by part (the LM spells each part out; wordfreq's joint frequency of the parts is about
+    the rarest part's alone). Capitals that are garbles (``provide Billion``, ``Korea And iran``) are
+    the casing and number rules' to report. The sentence score in the report is not changed.
+    """
+    words = flu.sentence_words(ctx.doc, sf)
+    out = []
+    for i, w in enumerate(words):
+        if i > 0 and w.text[:1].isupper():
+            w = replace(w, lm=min(w.lm, w.unigram))
+        elif "-" in w.text.strip("-"):
+            parts = [p for p in w.text.split("-") if p]
+            by_parts = sum(flu.unigram_nats(p) for p in parts) + (len(parts) - 1) * flu.unigram_nats("-")
+            w = replace(w, unigram=max(w.unigram, by_parts))
+        out.append(w)
+    return out
+
+
+def _disfluent(ctx: RuleContext, sf, threshold: float) -> list[flu.WordSurprisal] | None:
+    """The judged words of a sentence MT901/MT902 report, or None when it reads well enough.
+
+    A sentence is reported when its score and the score of its judged words are both below the
+    threshold, and its re-translation, if any, reads better.
+    """
+    if sf.score >= threshold or (sf.reference_score is not None and sf.reference_score <= sf.score):
+        return None
+    words = _judged_words(ctx, sf)
+    if flu.to_score(flu.feature(words)) >= threshold:
+        return None
+    return words
+
+
 @register
 class DisfluentSentence(Rule):
     code = "MT901"
@@ -95,10 +132,11 @@ class DisfluentSentence(Rule):
         threshold = ctx.option(self, "threshold")
         for sf in ctx.fluency.sentences if ctx.fluency else ():
             # A counterpart that reads no better points at hard content, not a garbled translation.
-            if sf.score >= threshold or (sf.reference_score is not None and sf.reference_score <= sf.score):
+            judged = _disfluent(ctx, sf, threshold)
+            if judged is None:
                 continue
             sent = ctx.doc.sentences[sf.index]
-            words = sorted(flu.sentence_words(ctx.doc, sf), key=lambda w: w.excess, reverse=True)
+            words = sorted(judged, key=lambda w: w.excess, reverse=True)
             worst = ", ".join(f"“{w.text}”" for w in words[:3] if w.excess > 0)
             message = f"This sentence reads like machine output (fluency {sf.score:.0f}/100"
             if sf.reference_score is not None:
@@ -130,9 +168,10 @@ class SurprisingWords(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         threshold, excess = ctx.option(self, "threshold"), ctx.option(self, "word_excess")
         for sf in ctx.fluency.sentences if ctx.fluency else ():
-            if sf.score >= threshold or (sf.reference_score is not None and sf.reference_score <= sf.score):
+            judged = _disfluent(ctx, sf, threshold)
+            if judged is None:
                 continue
-            run = _worst_run(flu.sentence_words(ctx.doc, sf), excess)
+            run = _worst_run(judged, excess)
             if not run:
                 continue
             words = ctx.doc.text[run[0].start : run[-1].end]

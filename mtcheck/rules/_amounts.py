@@ -205,6 +205,7 @@ def _read_words(text: str) -> tuple[str, frozenset[str], tuple[str, ...]] | None
     return _fmt(value), frozenset(), ()
 
 
+_DECADES = re.compile(r"\s+decades?\b", re.IGNORECASE)
 _PLURAL_OF = re.compile(r"(?i)(?:hundred|thousand|[mbtr]illion)s\s+of$")
 
 
@@ -220,6 +221,9 @@ def amounts(text: str, offset: int = 0) -> list[Amount]:
         if read is None:
             continue
         key, alternatives, parts = read
+        decades = _DECADES.match(text, m.end())
+        if decades is not None and key.isdigit():
+            alternatives |= {_fmt(int(key) * 10)}  # two decades = twenty years
         start = offset + m.start()
         out.append(Amount(start, start + len(raw), raw, key, alternatives, parts))
     return out

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from mtcheck.document import AlignedPair, Applicability, Document, Finding, Severity
+from mtcheck.gazetteer import is_common_word
 from mtcheck.rules._amounts import amounts, atoms, matched
 from mtcheck.rules.base import WORD, Example, Rule, RuleContext, register
 
@@ -156,6 +157,18 @@ _GENERIC_TITLES = frozenset(
 )  # fmt: skip
 
 
+_CAPITALISED_NEIGHBOUR_BEFORE = re.compile(r"[A-Z][\w’'\-]*\s+$")
+_CAPITALISED_NEIGHBOUR_AFTER = re.compile(r"\s+[A-Z]")
+
+
+def _in_multiword_name(text: str, start: int, end: int) -> bool:
+    """A capitalised word next to another capitalised word (``Weather Service``)."""
+    return bool(
+        _CAPITALISED_NEIGHBOUR_BEFORE.search(text, max(0, start - 40), start)
+        or _CAPITALISED_NEIGHBOUR_AFTER.match(text, end)
+    )
+
+
 def _entity_forms(ref: Document) -> dict[str, tuple[str, str]]:
     """Names and acronyms of the re-translation: lowercased word -> (its one spelling, a sentence).
 
@@ -164,10 +177,13 @@ def _entity_forms(ref: Document) -> dict[str, tuple[str, str]]:
     """
     seen: dict[str, set[str]] = {}
     where: dict[str, str] = {}
+    alone: set[str] = set()  # words capitalised somewhere outside a multi-word name
     for sent in ref.sentences:
         for i, m in enumerate(WORD.finditer(sent.text)):
             word = m.group()
             key = word.lower()
+            if not _in_multiword_name(sent.text, m.start(), m.end()):
+                alone.add(key)
             opens = i == 0 or sent.text[: m.start()].rstrip().endswith(("“", '"', "(", ":"))
             if opens and not (word.isupper() and len(word) > 1):
                 seen.setdefault(key, set())
@@ -179,6 +195,8 @@ def _entity_forms(ref: Document) -> dict[str, tuple[str, str]]:
         if len(spellings) != 1:
             continue
         (form,) = spellings
+        if key not in alone and not form.isupper() and is_common_word(key):
+            continue  # National Weather Service: `service` in lowercase elsewhere is another word
         if form[0].isupper() and (len(form) > 1 or form.isupper()):
             out[key] = (form, where[key])
     return out

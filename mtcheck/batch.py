@@ -32,12 +32,14 @@ def read_input(
     Paths may mix folders, JSONL files, feeds and single article files (as pre-commit passes them).
     """
     src_lang = config.src_lang if config else None
+    max_chars = config.max_chars if config else None
     articles: list[Article] = []
     errors: list[InputError] = []
     files: dict[str, str] = {}
     seen: set[str] = set()
     for path in [paths] if isinstance(paths, str) else paths:
-        found, failed = read_batch(path, input_format, src_lang)
+        kind = kind_of(path)  # before reading: a FIFO can be read only once
+        found, failed = read_batch(path, input_format, src_lang, max_chars)
         errors.extend(failed)
         folder = Path(path) if Path(path).is_dir() else None
         for article in found:
@@ -48,7 +50,7 @@ def read_input(
             articles.append(article)
             if folder is not None:
                 files[article.id] = str(folder / article.id)
-            elif kind_of(path) == "article" and path != "-":
+            elif kind == "article" and path != "-":
                 files[article.id] = path
     return articles, errors, files
 
@@ -94,10 +96,16 @@ def safe_names(
     return out
 
 
-def write_report_dir(report: Report, folder: Path) -> dict[str, str]:
-    """One page per article and index.html; returns the page name of each article id."""
+def write_report_dir(report: Report, folder: Path, max_repeats: int | None = None) -> dict[str, str]:
+    """One page per article and index.html; returns the page name of each article id.
+
+    Pages are bounded like every rendered report (mtcheck.render.bound).
+    """
     from mtcheck.output import write_atomic
+    from mtcheck.render.bound import DEFAULT_MAX_REPEATS, bound_report
     from mtcheck.render.html import render_documents, render_index
+
+    report = bound_report(report, DEFAULT_MAX_REPEATS if max_repeats is None else max_repeats)
 
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -47,6 +47,10 @@ class Config:
     beam_size: int = 4
     max_length: int = 256
     max_chars: int = 2_000_000
+    # Rendered reports list at most this many findings of one rule per document, then one summary
+    # entry (`fix` and the counts still see them all). benchmarks/report_bound.py: real articles
+    # (MQM dev, clean corpus) reach at most a handful, so this never collapses a real report.
+    report_max_repeats: int = 50
     # Batches on a Ray cluster (mtcheck[ray]): None runs here; "local", "auto" or "ray://HOST:PORT".
     ray: str | None = None
     ray_workers: int | None = None  # actors (or tasks at once); None: as many as CPUs (GPUs) allow
@@ -91,6 +95,8 @@ class Config:
             raise ConfigError(f"quality-findings must be precise or balanced, not {self.quality_findings!r}")
         if self.batch_size < 1 or self.beam_size < 1 or self.max_length < 1 or self.max_chars < 1:
             raise ConfigError("batch-size, beam-size, max-length and max-chars must be positive")
+        if self.report_max_repeats < 1:
+            raise ConfigError("report-max-repeats must be positive")
         # Checks the settings only: mtcheck.distributed never imports ray at module level.
         from mtcheck.distributed import validate_settings
 

@@ -58,17 +58,27 @@ def _suppressed(finding: Finding, ctx: RuleContext) -> bool:
     return False
 
 
+# A rule stops after this many findings in one document. Real articles reach a handful
+# (benchmarks/report_bound.py); hostile text (100,000 `(`) would otherwise cost ~600 bytes and
+# tens of microseconds per character. Reports collapse long before this (report_max_repeats).
+MAX_FINDINGS_PER_RULE = 10_000
+
+
 def run_rules(ctx: RuleContext, rules: Iterable[Rule]) -> list[Finding]:
     findings: dict[tuple[str, int, int], Finding] = {}
     for rule in rules:
         if not rule.applies(ctx):
             continue
+        kept = 0
         for finding in rule.check(ctx):
             if finding.end <= finding.start or _suppressed(finding, ctx):
                 continue
             if finding.fix is None:
                 finding.fix = rule.fix_for(ctx, finding)
             findings.setdefault((finding.code, finding.start, finding.end), finding)
+            kept += 1
+            if kept >= MAX_FINDINGS_PER_RULE:
+                break  # closes the rule's generator: the rest of the text costs nothing
     return sorted(_merge_same_fix(findings.values()), key=lambda f: (f.start, f.end, f.code))
 
 

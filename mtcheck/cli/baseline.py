@@ -63,7 +63,7 @@ def baseline_create(
     if reference is not None:
         if len(articles) != 1:
             fail("--reference needs a single article")
-        articles[0].reference = read_text_file(str(reference))
+        articles[0].reference = read_text_file(str(reference), config.max_chars)
     report = check_batch(articles, errors, config)
     write_atomic(output, baseline.dumps(baseline.create(report)))
     total = sum(len(d.findings) for d in report.documents)

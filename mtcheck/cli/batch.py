@@ -101,7 +101,7 @@ def batch(
         report = check_batch(articles, errors, config, progress=on_article, stage_progress=on_stage)
     report = with_baseline(report, baseline_file, config)
     if report_dir is not None:
-        write_report_dir(report, report_dir)
+        write_report_dir(report, report_dir, config.report_max_repeats)
     # Annotations (sarif, github, junit) point at the files articles came from, not just their ids.
-    emit(report, fmt, output, fail_on=config.fail_on, paths=files)
+    emit(report, fmt, output, fail_on=config.fail_on, paths=files, max_repeats=config.report_max_repeats)
     exit_for(report)

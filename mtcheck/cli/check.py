@@ -85,16 +85,16 @@ def check(
     )
     if source is not None and not config.src_lang:
         fail("--source needs --src-lang (the language of the source text, e.g. es)")
-    article = read_article(path, input_format)
+    article = read_article(path, input_format, max_chars=config.max_chars)
     if reference is not None:
-        article.reference = read_text_file(str(reference))
+        article.reference = read_text_file(str(reference), config.max_chars)
         if not article.reference.strip():
             fail(f"{reference}: the re-translation is empty")
     if source is not None:
-        article.source = read_text_file(str(source))
+        article.source = read_text_file(str(source), config.max_chars)
         article.src_lang = config.src_lang
     with progress(quiet, 1) as (_, on_stage):
         report = with_baseline(check_article(article, config, on_stage), baseline_file, config)
     paths = {} if path == "-" else {article.id: path}
-    emit(report, fmt, output, fail_on=config.fail_on, paths=paths)
+    emit(report, fmt, output, fail_on=config.fail_on, paths=paths, max_repeats=config.report_max_repeats)
     exit_for(report)

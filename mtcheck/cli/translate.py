@@ -42,7 +42,7 @@ def retranslate(
     )  # fmt: skip
     if not config.src_lang:
         fail("retranslate needs --src-lang (the language of the source text, e.g. es)")
-    text = sys.stdin.read() if source == "-" else read_text_file(source)
+    text = read_text_file(source, config.max_chars)
     if not text.strip():
         fail(f"{source}: the source is empty")
     english = run_retranslate(make_translator(config, config.src_lang), text, config.src_lang) + "\n"

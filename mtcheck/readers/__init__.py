@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from mtcheck.errors import InputFileError
 from mtcheck.readers.article import Article, nfc
 from mtcheck.readers.decode import decode_bytes, decode_raw, normalise_line_ends
+from mtcheck.readers.limits import byte_cap, read_capped
 
 FORMATS = ("auto", "text", "markdown", "html")
 _SUFFIXES = {
@@ -19,21 +19,10 @@ _SUFFIXES = {
 }
 
 
-def read_bytes(path: str) -> bytes:
-    """Bytes of a file or of stdin for ``-``; a clear error for anything unreadable."""
-    if path == "-":
-        return sys.stdin.buffer.read()
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise InputFileError(f"{path}: is a folder, not a file (use `mtcheck batch` for folders)")
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: no such file") from None
-    except PermissionError:
-        raise InputFileError(f"{path}: permission denied") from None
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+def read_bytes(path: str, max_bytes: int | None = None) -> bytes:
+    """Bytes of a file or of stdin for ``-``, at most ``max_bytes`` (default: what the default
+    ``--max-chars`` allows markup); a clear one-line error for anything unreadable or too large."""
+    return read_capped(path, byte_cap() if max_bytes is None else max_bytes)
 
 
 def detect_format(path: str, text: str, fmt: str = "auto") -> str:
@@ -75,18 +64,27 @@ def article_from_text(text: str, doc_id: str, fmt: str = "text", raw: str | None
     return article
 
 
-def read_article(path: str, fmt: str = "auto", doc_id: str | None = None) -> Article:
+def _is_plain_text(path: str, fmt: str) -> bool:
+    """Known to be plain text before reading: the format asked for, or the file's suffix."""
+    return fmt == "text" or (fmt == "auto" and path != "-" and Path(path).suffix.lower() == ".txt")
+
+
+def read_article(
+    path: str, fmt: str = "auto", doc_id: str | None = None, max_chars: int | None = None
+) -> Article:
+    """One article file (or stdin for ``-``), read under the byte cap that ``max_chars`` implies."""
     name = "<stdin>" if path == "-" else path
-    raw = decode_raw(read_bytes(path), name)
+    raw = decode_raw(read_bytes(path, byte_cap(max_chars, markup=not _is_plain_text(path, fmt))), name)
     text = normalise_line_ends(raw)
     fmt = detect_format(path, text, fmt)
     ident = doc_id or ("stdin" if path == "-" else Path(path).name)
     return article_from_text(text, ident, fmt, raw=raw)
 
 
-def read_text_file(path: str) -> str:
-    """A plain text file (reference or source), decoded and normalised like an article."""
-    return nfc(decode_bytes(read_bytes(path), path))
+def read_text_file(path: str, max_chars: int | None = None) -> str:
+    """A plain text file (reference or source), decoded, capped and normalised like an article."""
+    name = "<stdin>" if path == "-" else path
+    return nfc(decode_bytes(read_bytes(path, byte_cap(max_chars, markup=False)), name))
 
 
 __all__ = ["Article", "article_from_text", "detect_format", "nfc", "read_article", "read_text_file"]

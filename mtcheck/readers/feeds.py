@@ -6,15 +6,18 @@ so one bad article never stops a batch.
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 from mtcheck.document import InputError
 from mtcheck.errors import InputFileError, MtcheckError
 from mtcheck.readers import Article, article_from_text, detect_format, read_bytes
 from mtcheck.readers.decode import decode_bytes, decode_raw, normalise_line_ends
+from mtcheck.readers.limits import DEFAULT_MAX_CHARS, byte_cap, iter_lines, open_binary, read_stream
 
 Batch = tuple[list[Article], list[InputError]]
 
@@ -26,7 +29,11 @@ _JSONL_KEYS = {"id", "mt", "reference", "source", "src_lang"}
 
 
 def kind_of(path: str) -> str:
-    """folder | jsonl | feed | article, from the path and, for .xml-like files, the content."""
+    """folder | jsonl | feed | article | stream, from the path and, for .xml-like files, the content.
+
+    Only the first 512 bytes of a regular file are read to tell; a FIFO or device (``stream``)
+    cannot be peeked at without consuming it, so ``read_batch`` reads it once and tells from that.
+    """
     p = Path(path)
     if p.is_dir():
         return "folder"
@@ -37,31 +44,52 @@ def kind_of(path: str) -> str:
         return "feed"
     if suffix in ARTICLE_SUFFIXES or path == "-":
         return "article"
-    head = read_bytes(path)[:512].lstrip().lower()
+    if p.exists() and not p.is_file():
+        return "stream"
+    with open_binary(path) as handle:
+        return _kind_of_head(handle.read(512))
+
+
+def _kind_of_head(head: bytes) -> str:
+    head = head.lstrip().lower()
     if head.startswith(b"<?xml") or head.startswith((b"<rss", b"<feed", b"<rdf")):
         return "feed"
     return "jsonl" if head.startswith(b"{") else "article"
 
 
-def read_batch(path: str, fmt: str = "auto", src_lang: str | None = None) -> Batch:
+def read_batch(
+    path: str, fmt: str = "auto", src_lang: str | None = None, max_chars: int | None = None
+) -> Batch:
+    """Articles and bad articles of one input; a FIFO or device is read once, under the markup cap."""
     kind = kind_of(path)
     if kind == "folder":
-        return read_folder(Path(path), fmt, src_lang)
+        return read_folder(Path(path), fmt, src_lang, max_chars)
     if kind == "jsonl":
-        return read_jsonl(path)
+        return read_jsonl(path, max_chars)
     if kind == "feed":
-        return read_feed(path)
+        return read_feed(path, max_chars)
     try:
-        return [read_file(path, fmt, src_lang)], []
+        if kind == "stream":
+            data = read_bytes(path, byte_cap(max_chars))
+            kind = _kind_of_head(data[:512])
+            if kind == "jsonl":
+                return _read_jsonl_stream(io.BytesIO(data), path, max_chars)
+            if kind == "feed":
+                return _read_feed_bytes(data, path, max_chars)
+            text = decode_bytes(data, path)
+            return [article_from_text(text, path, detect_format(path, text, fmt))], []
+        return [read_file(path, fmt, src_lang, max_chars)], []
     except MtcheckError as exc:
         return [], [InputError(path, str(exc))]
 
 
-def read_file(path: str, fmt: str = "auto", src_lang: str | None = None) -> Article:
+def read_file(
+    path: str, fmt: str = "auto", src_lang: str | None = None, max_chars: int | None = None
+) -> Article:
     """One article file, id = the path as given, with its NAME.ref.* / NAME.src.* siblings attached."""
-    from mtcheck.readers import read_article
+    from mtcheck.readers import read_article, read_text_file
 
-    article = read_article(path, fmt, doc_id=path)
+    article = read_article(path, fmt, doc_id=path, max_chars=max_chars)
     if path == "-":
         return article
     file = Path(path)
@@ -73,7 +101,7 @@ def read_file(path: str, fmt: str = "auto", src_lang: str | None = None) -> Arti
             match = next((p for p in siblings if _key(Path(p.name))[:2] == (key, role)), None)
             if match is None:
                 continue
-            companion = decode_bytes(read_bytes(str(match)), str(match))
+            companion = read_text_file(str(match), max_chars)
             if role == "ref":
                 article.reference = companion
             else:
@@ -103,7 +131,9 @@ def _mt_keys(relative: Path) -> list[str]:
     return keys
 
 
-def read_folder(folder: Path, fmt: str = "auto", src_lang: str | None = None) -> Batch:
+def read_folder(
+    folder: Path, fmt: str = "auto", src_lang: str | None = None, max_chars: int | None = None
+) -> Batch:
     files = sorted(
         p.relative_to(folder)
         for p in folder.rglob("*")
@@ -125,7 +155,8 @@ def read_folder(folder: Path, fmt: str = "auto", src_lang: str | None = None) ->
     for rel in mt_files:
         doc_id = rel.as_posix()
         try:
-            raw = decode_raw(read_bytes(str(folder / rel)), doc_id)
+            plain = fmt == "text" or (fmt == "auto" and rel.suffix.lower() == ".txt")
+            raw = decode_raw(read_bytes(str(folder / rel), byte_cap(max_chars, markup=not plain)), doc_id)
             text = normalise_line_ends(raw)
             article = article_from_text(text, doc_id, detect_format(str(rel), text, fmt), raw=raw)
             for role in ("ref", "src"):
@@ -134,7 +165,9 @@ def read_folder(folder: Path, fmt: str = "auto", src_lang: str | None = None) ->
                     continue
                 used.add(found)
                 path, lang = companions[found]
-                companion = decode_bytes(read_bytes(str(folder / path)), path.as_posix())
+                companion = decode_bytes(
+                    read_bytes(str(folder / path), byte_cap(max_chars, markup=False)), path.as_posix()
+                )
                 if role == "ref":
                     article.reference = companion
                 else:
@@ -157,11 +190,29 @@ def read_folder(folder: Path, fmt: str = "auto", src_lang: str | None = None) ->
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _jsonl_article(raw: str, seen: dict[str, int], line: int) -> Article:
+def _parse_line(raw: bytes, number: int) -> object:
+    """The JSON value of one line; ValueError with a one-line reason for anything unreadable.
+
+    Besides syntax errors the parser raises RecursionError on deep nesting and ValueError on
+    integers over Python's digit limit: one line's problem each, never the batch's.
+    """
+    if number == 1 and raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
     try:
-        item = json.loads(raw)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not valid UTF-8 text (byte {exc.start})") from None
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise ValueError("not valid JSON here (nested too deeply to read)") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ValueError(f"not valid JSON here ({str(exc).split(';')[0]})") from None
+
+
+def _jsonl_article(item: object, seen: dict[str, int], line: int, max_chars: int) -> Article:
     if not isinstance(item, dict):
         raise ValueError(f"expected a JSON object, got {type(item).__name__}")
     # Other keys (url, title, ...) are allowed: producers may carry their own metadata.
@@ -179,6 +230,10 @@ def _jsonl_article(raw: str, seen: dict[str, int], line: int) -> Article:
     mt = item.get("mt")
     if not mt or not mt.strip():
         raise ValueError("missing or empty 'mt' text")
+    for key in ("mt", "reference", "source"):
+        # Checked here, not only when the article is prepared, so the error names the line.
+        if item.get(key) is not None and len(item[key]) > max_chars:
+            raise ValueError(f"{key!r}: {len(item[key]):,} characters is over --max-chars {max_chars:,}")
     seen[doc_id] = line
     text = mt.replace("\r\n", "\n").replace("\r", "\n")
     article = article_from_text(text, doc_id, "text")
@@ -189,39 +244,59 @@ def _jsonl_article(raw: str, seen: dict[str, int], line: int) -> Article:
     return article
 
 
-def read_jsonl(path: str) -> Batch:
-    text = decode_bytes(read_bytes(path), path)
+def read_jsonl(path: str, max_chars: int | None = None) -> Batch:
+    """One article per line, read line by line: each line is capped at ``byte_cap(max_chars)``
+    bytes, and a line over it, or one that will not parse, is a bad line; the rest go on."""
+    with open_binary(path) as stream:
+        return _read_jsonl_stream(stream, path, max_chars)
+
+
+def _read_jsonl_stream(stream: BinaryIO, path: str, max_chars: int | None = None) -> Batch:
+    chars = DEFAULT_MAX_CHARS if max_chars is None else max_chars
+    limit = byte_cap(chars)
+    peek = getattr(stream, "peek", None)
+    head = peek(4096)[:4096] if peek is not None else b""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (head[:1] != b"{" and b"\x00" in head):
+        # UTF-16 (with a BOM, or without, to refuse it): lines cannot be cut as bytes, so the
+        # whole file is read under the cap, decoded, and cut as text.
+        text = decode_bytes(read_stream(stream, limit, path), path)
+        stream = io.BytesIO(text.encode("utf-8"))
     articles: list[Article] = []
     errors: list[InputError] = []
     seen: dict[str, int] = {}
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip():
+    for number, raw in enumerate(iter_lines(stream, limit), start=1):
+        if raw is not None and not raw.strip():
             continue
+        item: object = None
         try:
-            articles.append(_jsonl_article(raw, seen, number))
+            if raw is None:
+                raise ValueError(f"the line is over {limit:,} bytes, more than --max-chars {chars:,} allows")
+            item = _parse_line(raw, number)
+            articles.append(_jsonl_article(item, seen, number, chars))
         except ValueError as exc:
-            doc_id = _guess_id(raw) or f"{Path(path).name}:{number}"
+            doc_id = _guess_id(item) or f"{Path(path).name}:{number}"
             errors.append(InputError(doc_id, str(exc), line=number))
     if not articles and not errors:
         raise InputFileError(f"{path}: no articles (one JSON object per line expected)")
     return articles, errors
 
 
-def _guess_id(raw: str) -> str | None:
+def _guess_id(item: object) -> str | None:
     """The id of a bad line, when it has a readable one, so the error names the article."""
-    try:
-        item = json.loads(raw)
-    except json.JSONDecodeError:
-        return None
     value = item.get("id") if isinstance(item, dict) else None
     return value if isinstance(value, str) and value.strip() and not _SURROGATE.search(value) else None
 
 
 # --- RSS / Atom -----------------------------------------------------------------------------------
-def read_feed(path: str) -> Batch:
+def read_feed(path: str, max_chars: int | None = None) -> Batch:
+    """Every entry of an RSS/Atom file read under the markup cap; an entry over --max-chars is a bad one."""
+    return _read_feed_bytes(read_bytes(path, byte_cap(max_chars)), path, max_chars)
+
+
+def _read_feed_bytes(data: bytes, path: str, max_chars: int | None = None) -> Batch:
     import feedparser
 
-    data = read_bytes(path)
+    chars = DEFAULT_MAX_CHARS if max_chars is None else max_chars
     # A stream, never a string: feedparser treats strings as URLs to fetch, and we never fetch.
     parsed = feedparser.parse(io.BytesIO(data))
     if not parsed.entries:
@@ -254,6 +329,8 @@ def read_feed(path: str) -> Batch:
                 )
             if article.text == (title or None):
                 raise InputFileError("the entry has no body text (content or summary)")
+            if len(article.text) > chars:
+                raise InputFileError(f"{len(article.text):,} characters is over --max-chars {chars:,}")
         except MtcheckError as exc:
             errors.append(InputError(doc_id, str(exc), line=number))
             continue

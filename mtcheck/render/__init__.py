@@ -21,8 +21,13 @@ FORMATS: dict[str, str] = {
 }
 
 
-def render(report: Report, fmt: str, **options: Any) -> str:
+def render(report: Report, fmt: str, max_repeats: int | None = None, **options: Any) -> str:
+    """``report`` in format ``fmt``, bounded (mtcheck.render.bound): at most ``max_repeats``
+    findings of one rule per document are listed (default: the ``report_max_repeats`` setting's)."""
+    from mtcheck.render.bound import DEFAULT_MAX_REPEATS, bound_report
+
     module = FORMATS.get(fmt)
     if module is None:
         raise ConfigError(f"unknown output format {fmt!r} (use {', '.join(FORMATS)})")
-    return importlib.import_module(module).render(report, **options)
+    bounded = bound_report(report, DEFAULT_MAX_REPEATS if max_repeats is None else max_repeats)
+    return importlib.import_module(module).render(bounded, **options)

@@ -135,14 +135,26 @@ def _sentences(report: DocumentReport) -> list[SentenceView]:
     bounds = sorted(c for c in cuts if 0 <= c <= len(text))
     quality = {s.index: s for s in report.sentence_scores}
     fluency = report.fluency
+    # One lookup table: FluencyResult.for_sentence scans the list, once per sentence.
+    fluency_of = {s.index: s for s in fluency.sentences} if fluency else {}
     views: list[SentenceView] = []
     started: set[int] = set()
+    # A sweep over findings sorted by start: each piece looks only at the findings still open,
+    # not at all of them (that was pieces x findings: minutes on a text of 100,000 brackets).
+    order = sorted(range(len(findings)), key=lambda i: findings[i].start)
+    active: list[int] = []
+    k = 0
     for a, b in itertools.pairwise(bounds):
         if a == b:
             continue
         sent = doc.sentence_at(a)
         index = sent.index if sent is not None and a < sent.end else None
-        covering = [i for i, f in enumerate(findings) if f.start <= a and b <= f.end]
+        while k < len(order) and findings[order[k]].start <= a:
+            active.append(order[k])
+            k += 1
+        # Every cut lies on a finding boundary, so a finding open at a (end > a) covers all of a..b.
+        active = [i for i in active if findings[i].end > a]
+        covering = sorted(active)
         level = max((findings[i].severity.value for i in covering), key=_RANK.__getitem__, default=None)
         anchors = [i for i in covering if i not in started]
         started.update(anchors)
@@ -154,7 +166,7 @@ def _sentences(report: DocumentReport) -> list[SentenceView]:
         if index is not None:
             score = quality.get(index)
             view.quality = score.quality if score else None
-            flu = fluency.for_sentence(index) if fluency else None
+            flu = fluency_of.get(index)
             if flu is not None:
                 view.fluency = flu.score
                 view.shade = min(4, max(0, int((100.0 - flu.score) // 20)))

@@ -15,6 +15,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -112,6 +113,7 @@ class Case:
     marks: tuple = field(default_factory=tuple)
     interrupt: bool = False  # run as a subprocess and send SIGINT once it blocks reading stdin
     setup: Callable[[Path], None] | None = None  # builds what files cannot (a model folder)
+    endless_stdin: bytes | None = None  # run as a subprocess whose stdin repeats this forever
 
 
 def _check(*args: str) -> tuple[str, ...]:
@@ -183,6 +185,90 @@ def _tiny_marian(tmp: Path) -> None:
 
 def _scored(tmp: Path) -> None:
     assert _report(tmp)["documents"][0]["scores"]["fluency"] is not None
+
+
+# --- hostile input (issue 13): endless and huge streams, deep JSON, amplification ---------------------
+def _fifo_fed_forever(tmp: Path) -> None:
+    """A FIFO at {tmp}/fifo.txt with a writer that never stops until the reader goes away."""
+    fifo = tmp / "fifo.txt"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        line = b"The ministers met in Brussels on Tuesday.\n" * 1000
+        try:
+            with open(fifo, "wb") as out:  # blocks until mtcheck opens the other end
+                while True:
+                    out.write(line)
+        except (BrokenPipeError, OSError):
+            return  # the reader closed it: what a bounded reader must do
+
+    threading.Thread(target=feed, daemon=True).start()
+
+
+def _sparse_3gb(tmp: Path) -> None:
+    with open(tmp / "huge.txt", "wb") as out:
+        out.truncate(3 << 30)  # 3 GB of zeros that take no disk space
+
+
+def _deep_json(depth: int = 200_000) -> str:
+    return '{"id": "deep", "mt": "Nested.", "extra": ' + "[" * depth + "]" * depth + "}"
+
+
+def _feed(*bodies: str) -> bytes:
+    items = "".join(
+        f"<item><title>Story {i}</title><guid>{gid}</guid><description>{body}</description></item>"
+        for i, (gid, body) in enumerate(zip(("first", "big", "last"), bodies, strict=True), start=1)
+    )
+    head = '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+    return f"{head}{items}</channel></rss>".encode()
+
+
+def _feed_kept(tmp: Path) -> None:
+    report = json.loads((tmp / "report.json").read_text(encoding="utf-8"))
+    assert [d["id"] for d in report["documents"]] == ["first", "last"]
+    assert [(e["id"], e["line"]) for e in report["errors"]] == [("big", 2)]
+    assert "over --max-chars 2,000" in report["errors"][0]["reason"]
+
+
+def _bounded(max_ratio: float = 50.0) -> Callable[[Path], None]:
+    """The JSON report is at most ``max_ratio`` times the input and names the collapsed findings."""
+
+    def check(tmp: Path) -> None:
+        (source,) = [p for p in tmp.iterdir() if p.name.startswith("a.")]
+        report = _report(tmp)
+        size = (tmp / "report.json").stat().st_size
+        assert size <= max_ratio * source.stat().st_size, f"report is {size / source.stat().st_size:.0f}x"
+        findings = report["documents"][0]["findings"]
+        collapsed = [f for f in findings if "collapsed" in f]
+        assert collapsed and collapsed[0]["code"] == "MT104"
+        total = sum(report["summary"]["findings"].values())
+        assert total >= 10_000  # the counts are those of every finding, not of the listed ones
+
+    return check
+
+
+def _not_checked(name: str) -> Callable[[Path], None]:
+    def check(tmp: Path) -> None:
+        report = json.loads((tmp / "report.json").read_text(encoding="utf-8"))
+        assert report["documents"] == []
+        assert [e["id"] for e in report["errors"]] == [name]
+        assert "over --max-chars" in report["errors"][0]["reason"]
+
+    return check
+
+
+def _not_expanded(tmp: Path) -> None:
+    """The entities were not expanded a billion times (expat refuses; feedparser keeps the text)."""
+    report = json.loads((tmp / "report.json").read_text(encoding="utf-8"))
+    assert all(len(d["text"]) < 10_000 for d in report["documents"])
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "lollollollollollollollollollol">'
+    + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    + ']><rss version="2.0"><channel><item><title>Laughs</title><guid>x</guid>'
+    "<description>The minister said. &l9;</description></item></channel></rss>"
+).encode()
 
 
 DEFINED = (0, 1)  # a report was written; pass or fail is the rules' business
@@ -379,6 +465,110 @@ CASES = [
         check=_scored,
         setup=_tiny_causal,
     ),
+    Case("/dev/zero", {}, _check("/dev/zero"), 2, "over --max-chars", max_seconds=30.0),
+    Case(
+        "a FIFO fed forever",
+        {},
+        _check("{tmp}/fifo.txt"),
+        2,
+        "over --max-chars",
+        setup=_fifo_fed_forever,
+        max_seconds=30.0,
+    ),
+    Case(
+        "stdin from an endless pipe",
+        {},
+        _check("-"),
+        2,
+        "<stdin>: over --max-chars",
+        endless_stdin=b"The ministers met in Brussels on Tuesday.\n" * 1000,
+        max_seconds=60.0,
+    ),
+    Case("a 3 GB sparse file", {}, _check("{tmp}/huge.txt"), 2, "over --max-chars", setup=_sparse_3gb),
+    Case(
+        "file over the byte cap of a small --max-chars",
+        {"a.html": b"<p>" + b"The ministers met. " * 2000 + b"</p>"},
+        _check("{tmp}/a.html", "--max-chars", "1000"),
+        2,
+        "over --max-chars",
+    ),
+    Case(
+        "/dev/zero in a batch", {}, _batch("/dev/zero"), 1, check=_not_checked("/dev/zero"), max_seconds=30.0
+    ),
+    Case(
+        "a JSONL line nested 200,000 deep between two good ones",
+        {"b.jsonl": _jsonl(GOOD_LINE, _deep_json(), LAST_LINE)},
+        _batch("{tmp}/b.jsonl"),
+        DEFINED,
+        check=_batch_kept(2),
+    ),
+    Case(
+        "a JSONL line over the byte cap",
+        {"b.jsonl": _jsonl(GOOD_LINE, '{"id": "long", "mt": "' + "x" * 40_000 + '"}', LAST_LINE)},
+        _batch("{tmp}/b.jsonl", "--max-chars", "1000"),
+        DEFINED,
+        check=_batch_kept(2),
+    ),
+    Case(
+        "a JSONL mt over --max-chars",
+        {"b.jsonl": _jsonl(GOOD_LINE, '{"id": "long", "mt": "' + "Talks went on. " * 100 + '"}', LAST_LINE)},
+        _batch("{tmp}/b.jsonl", "--max-chars", "1000"),
+        DEFINED,
+        check=_batch_kept(2),
+    ),
+    Case(
+        "a JSONL integer of 100,000 digits",
+        {
+            "b.jsonl": _jsonl(
+                GOOD_LINE, '{"id": "n", "mt": "A number.", "n": ' + "7" * 100_000 + "}", LAST_LINE
+            )
+        },
+        _batch("{tmp}/b.jsonl"),
+        DEFINED,
+        check=_batch_kept(2),
+    ),
+    Case(
+        "a JSONL line of invalid UTF-8",
+        {
+            "b.jsonl": f"{GOOD_LINE}\n".encode()
+            + b'{"id": "x", "mt": "caf\xe9"}\n'
+            + f"{LAST_LINE}\n".encode()
+        },
+        _batch("{tmp}/b.jsonl"),
+        DEFINED,
+        check=_batch_kept(2),
+    ),
+    Case(
+        "a feed item over the limit",
+        {"f.rss": _feed("The minister said.", "The talks went on. " * 200, "They agreed.")},
+        _batch("{tmp}/f.rss", "--max-chars", "2000"),
+        DEFINED,
+        check=_feed_kept,
+    ),
+    Case(
+        "a feed with nested entities (billion laughs)",
+        {"f.rss": BILLION_LAUGHS},
+        _batch("{tmp}/f.rss"),
+        DEFINED,
+        check=_not_expanded,
+        max_seconds=30.0,
+    ),
+    Case(
+        "100,000 `(` (100,000 MT104 findings)",
+        {"a.txt": b"(" * 100_000},
+        _check("{tmp}/a.txt"),
+        DEFINED,
+        check=_bounded(),
+        max_seconds=60.0,
+    ),
+    Case(
+        "100,000 `[` in Markdown",
+        {"a.md": b"[" * 100_000},
+        _check("{tmp}/a.md"),
+        DEFINED,
+        check=_bounded(),
+        max_seconds=60.0,
+    ),
     Case(
         "Ctrl-C (SIGINT) mid-run",
         {},
@@ -412,6 +602,8 @@ def _snapshot(tmp: Path) -> dict[str, bytes]:
     for path in sorted(tmp.rglob("*")):
         if path.is_symlink():
             out[str(path)] = b"@" + os.readlink(path).encode()
+        elif path.is_file() and path.stat().st_size > 64 << 20:
+            out[str(path)] = f"<{path.stat().st_size} bytes>".encode()  # the sparse file: never read whole
         elif path.is_file() and path.name != "report.json":
             mode = path.stat().st_mode
             out[str(path)] = path.read_bytes() if mode & 0o400 or os.geteuid() == 0 else b"<mode 000>"
@@ -463,6 +655,33 @@ def _interrupt(case: Case, tmp: Path) -> tuple[int, str, str]:
     return proc.returncode, stdout.decode(), stderr.decode()
 
 
+def _endless(case: Case, tmp: Path) -> tuple[int, str, str]:
+    """A real process whose stdin is a pipe that a thread keeps filling until it is closed."""
+    args = [a.replace("{tmp}", str(tmp)) for a in case.args]
+    if case.report:
+        args += ["-f", "json", "-o", str(tmp / "report.json")]
+    proc = subprocess.Popen(
+        [*_mtcheck(), *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdin is not None and case.endless_stdin is not None
+
+    def feed() -> None:
+        try:
+            while True:
+                proc.stdin.write(case.endless_stdin)
+        except (BrokenPipeError, OSError, ValueError):
+            return
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        code = proc.wait(timeout=case.max_seconds)
+    finally:
+        proc.kill()
+    stdout, stderr = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
+    return code, stdout.decode(), stderr.decode()
+
+
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=c.marks) for c in CASES])
 def test_bad_input(case: Case, tmp_path: Path) -> None:
     _materialise(case, tmp_path)
@@ -470,7 +689,8 @@ def test_bad_input(case: Case, tmp_path: Path) -> None:
         case.setup(tmp_path)
     before = _snapshot(tmp_path)
     started = time.perf_counter()
-    code, stdout, stderr = (_interrupt if case.interrupt else _invoke)(case, tmp_path)
+    run = _interrupt if case.interrupt else _endless if case.endless_stdin is not None else _invoke
+    code, stdout, stderr = run(case, tmp_path)
     elapsed = time.perf_counter() - started
 
     expected = case.exit if isinstance(case.exit, tuple) else (case.exit,)

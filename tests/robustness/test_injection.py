@@ -109,7 +109,11 @@ def test_json(report: Report) -> None:
     doc = data["documents"][0]
     assert doc["text"] == report.documents[0].document.text
     assert doc["id"] == report.documents[0].document.id
-    assert doc["findings"][-1]["message"] == report.documents[0].findings[-1].message
+    # Messages are bounded (mtcheck.render.bound.SNIPPET_CHARS); the JSON payloads come first in it.
+    message = report.documents[0].findings[-1].message
+    assert doc["findings"][-1]["message"][:-1] == message[: len(doc["findings"][-1]["message"]) - 1]
+    assert all(p in doc["findings"][-1]["message"] for p in PAYLOADS["json"])
+    assert data["errors"][0]["reason"] == "reason: " + " | ".join(ALL)
     assert doc["findings"][-1]["suggestion"] == " | ".join(ALL)
     assert data["summary"]["verdict"] == "fail"
     assert not re.search(r"[\x00-\x1f]", out.replace("\n", "")), "raw control character in JSON"

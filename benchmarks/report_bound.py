@@ -1,0 +1,154 @@
+"""The report bound: how many findings of one rule real articles get, and what hostile shapes cost.
+
+Part 1 (the default of ``report_max_repeats``): the most findings of any one rule in any one
+document, rules only, over real articles that were never used to tune a rule constant: the 60 MQM
+dev articles (`/work/shared/data/mqm_dev.jsonl`, checked with the human reference as the
+re-translation, so the comparison rules run too), the same 60 with their alternative system output,
+and the clean test corpus (`tests/data/clean`). The example article is left out (never tuned on).
+A default is safe when it is well above the largest count seen, so no real article is collapsed.
+
+Part 2 (the amplification bound): hostile shapes of 100,000 characters run through the real CLI,
+rules only, in a child process: wall time, peak RSS, and the size of each rendered report format
+relative to the input.
+
+Run: .venv/bin/python benchmarks/report_bound.py  ->  benchmarks/results/report_bound.json
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mtcheck.config import Config  # noqa: E402
+from mtcheck.pipeline import Checker  # noqa: E402
+from mtcheck.readers import Article  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results" / "report_bound.json"
+MQM = Path("/work/shared/data/mqm_dev.jsonl")
+CLEAN = sorted((ROOT / "tests" / "data" / "clean").glob("*.txt"))
+SIZE = 100_000
+SHAPES = {
+    "one bracket `(`": ("(", ".txt"),
+    "one bracket `[` in Markdown": ("[", ".md"),
+    "one quote mark `“`": ("“", ".txt"),
+    'straight quotes `"`': ('"', ".txt"),
+    "all abbreviations `U.S. `": ("U.S. ", ".txt"),
+    "one word repeated `the `": ("the ", ".txt"),
+    "one-letter lines `A\\n`": ("A\n", ".txt"),
+    "lowercase paragraphs `a\\n\\n`": ("a\n\n", ".txt"),
+    "`<p>(</p>` in HTML": ("<p>(</p>", ".html"),
+}
+
+
+def _articles() -> list[Article]:
+    groups: dict[tuple[str, str], list[dict]] = {}
+    with MQM.open(encoding="utf-8") as handle:
+        for line in handle:
+            rec = json.loads(line)
+            groups.setdefault((rec["doc"], rec["system"]), []).append(rec)
+    out = []
+    for (doc, system), recs in sorted(groups.items()):
+        recs.sort(key=lambda r: r["doc_seg_id"])
+        mt = "\n\n".join(r["mt"] for r in recs)
+        out.append(Article(id=f"{doc}/{system}", text=mt, reference="\n\n".join(r["ref"] for r in recs)))
+        alt = "\n\n".join(r["alt_mt"]["mt"] for r in recs)
+        out.append(Article(id=f"{doc}/{system}/alt", text=alt, reference=mt))
+    for path in CLEAN:
+        out.append(Article(id=path.name, text=path.read_text(encoding="utf-8")))
+    return out
+
+
+def most_repeated() -> dict:
+    report = Checker(Config(fluency=False)).run(_articles())
+    worst: list[tuple[int, str, str]] = []
+    for doc in report.documents:
+        counts = Counter(f.code for f in doc.findings)
+        worst.extend((n, code, doc.document.id) for code, n in counts.items())
+    worst.sort(reverse=True)
+    return {
+        "documents": len(report.documents),
+        "findings": sum(len(d.findings) for d in report.documents),
+        "max_per_rule_per_document": worst[0][0] if worst else 0,
+        "top": [{"count": n, "code": code, "document": doc} for n, code, doc in worst[:10]],
+    }
+
+
+def _limit_child() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))
+
+
+def hostile() -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (unit, suffix) in SHAPES.items():
+            text = (
+                (unit * (SIZE // len(unit) + 1))[:SIZE] if suffix != ".html" else unit * (SIZE // len(unit))
+            )
+            path = Path(tmp) / f"a{suffix}"
+            path.write_text(text, encoding="utf-8")
+            size = path.stat().st_size
+            row: dict = {"shape": name, "bytes": size, "ratio": {}}
+            for fmt in ("json", "text", "html", "sarif", "junit", "github"):
+                out = Path(tmp) / f"report.{fmt}"
+                started = time.perf_counter()
+                proc = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "mtcheck",
+                        "check",
+                        str(path),
+                        "--no-fluency",
+                        "-f",
+                        fmt,
+                        "-o",
+                        str(out),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    preexec_fn=_limit_child,
+                    cwd=ROOT,
+                )
+                elapsed = time.perf_counter() - started
+                usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+                row["ratio"][fmt] = round(out.stat().st_size / size, 2) if out.exists() else None
+                row.setdefault("exit", {})[fmt] = proc.returncode
+                if fmt == "json":
+                    row["seconds"] = round(elapsed, 2)
+                    report = json.loads(out.read_text(encoding="utf-8")) if out.exists() else None
+                    row["findings_listed"] = len(report["documents"][0]["findings"]) if report else None
+                    row["findings_total"] = sum(report["summary"]["findings"].values()) if report else None
+                if proc.returncode not in (0, 1):
+                    row.setdefault("stderr", {})[fmt] = proc.stderr.strip()[-300:]
+            # ru_maxrss of children is the largest of any child so far, so it is an upper bound here.
+            row["max_rss_mb_so_far"] = round(usage.ru_maxrss / 1024)
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    return rows
+
+
+def main() -> None:
+    out: dict = {}
+    if "--shapes-only" not in sys.argv:
+        out["real_articles"] = most_repeated()
+        print(json.dumps(out["real_articles"], indent=1), flush=True)
+    if "--counts-only" not in sys.argv:
+        out["hostile_shapes"] = hostile()
+    out["default_report_max_repeats"] = Config().report_max_repeats
+    if RESULTS.exists():
+        previous = json.loads(RESULTS.read_text(encoding="utf-8"))
+        out = {**previous, **out}
+    RESULTS.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

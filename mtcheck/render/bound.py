@@ -95,9 +95,7 @@ def bound_document(doc: DocumentReport, max_repeats: int = DEFAULT_MAX_REPEATS) 
     """``doc`` as rendered: at most ``max_repeats`` findings per rule, then one summary entry."""
     per_code = Counter(f.code for f in doc.findings)
     long_text = any(
-        v is not None and len(v) > SNIPPET_CHARS
-        for f in doc.findings
-        for v in (f.message, f.evidence)
+        v is not None and len(v) > SNIPPET_CHARS for f in doc.findings for v in (f.message, f.evidence)
     )
     if (not per_code or max(per_code.values()) <= max_repeats) and not long_text:
         return doc

@@ -15,7 +15,6 @@ Text that passes the cap is still measured against ``--max-chars`` itself once i
 
 from __future__ import annotations
 
-import io
 import os
 import stat
 import sys
@@ -91,14 +90,15 @@ def read_capped(path: str, limit: int) -> bytes:
     nothing); pipes, FIFOs and devices have no size, so they are read up to one byte past the limit.
     """
     name = "<stdin>" if path == "-" else path
+    if path != "-":
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            raise _os_error(path, exc) from None
+        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            raise over_limit(name, limit)  # before opening it: a 3 GB file costs nothing
     stream = open_binary(path)
     try:
-        try:
-            info = os.fstat(stream.fileno())
-        except (OSError, io.UnsupportedOperation, AttributeError, ValueError):
-            info = None  # an in-memory stdin (tests): read it like a pipe
-        if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > limit:
-            raise over_limit(name, limit)
         return read_stream(stream, limit, name)
     finally:
         if path != "-":

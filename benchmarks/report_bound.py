@@ -17,6 +17,7 @@ Run: .venv/bin/python benchmarks/report_bound.py  ->  benchmarks/results/report_
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -86,54 +87,78 @@ def _limit_child() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))
 
 
-def hostile() -> list[dict]:
+def _shape(unit: str, suffix: str, size: int) -> str:
+    if suffix == ".html":
+        return unit * (size // len(unit))
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def _ratios(unit: str, suffix: str) -> dict[str, float]:
+    """Report size / input size in every format, 100,000 characters, rendered in-process."""
+    from mtcheck.pipeline import check_article
+    from mtcheck.readers import article_from_text
+    from mtcheck.render import FORMATS, render
+
+    text = _shape(unit, suffix, SIZE)
+    fmt = {".md": "markdown", ".html": "html"}.get(suffix, "text")
+    report = check_article(article_from_text(text, "hostile", fmt), Config(fluency=False))
+    size = len(text.encode("utf-8"))
+    return {f: round(len(render(report, f).encode("utf-8")) / size, 2) for f in FORMATS}
+
+
+def _cli(path: Path) -> dict:
+    """Rules-only CLI run with a JSON report under a 1.5 GB address-space cap: its own RSS and CPU."""
+    out = path.with_suffix(".json")
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mtcheck", "check", str(path), "--no-fluency", "-f", "json", "-o", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=_limit_child,
+        cwd=ROOT,
+    )
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    return {
+        "exit": os.waitstatus_to_exitcode(status),
+        "stderr": stderr.strip()[-300:],
+        "wall_s": round(time.perf_counter() - started, 2),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "max_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "report_ratio": round(out.stat().st_size / path.stat().st_size, 2) if out.exists() else None,
+    }
+
+
+def hostile() -> dict:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, (unit, suffix) in SHAPES.items():
-            text = (
-                (unit * (SIZE // len(unit) + 1))[:SIZE] if suffix != ".html" else unit * (SIZE // len(unit))
-            )
-            path = Path(tmp) / f"a{suffix}"
-            path.write_text(text, encoding="utf-8")
-            size = path.stat().st_size
-            row: dict = {"shape": name, "bytes": size, "ratio": {}}
-            for fmt in ("json", "text", "html", "sarif", "junit", "github"):
-                out = Path(tmp) / f"report.{fmt}"
-                started = time.perf_counter()
-                proc = subprocess.run(
-                    [
-                        sys.executable,
-                        "-m",
-                        "mtcheck",
-                        "check",
-                        str(path),
-                        "--no-fluency",
-                        "-f",
-                        fmt,
-                        "-o",
-                        str(out),
-                    ],
-                    capture_output=True,
-                    text=True,
-                    preexec_fn=_limit_child,
-                    cwd=ROOT,
-                )
-                elapsed = time.perf_counter() - started
-                usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-                row["ratio"][fmt] = round(out.stat().st_size / size, 2) if out.exists() else None
-                row.setdefault("exit", {})[fmt] = proc.returncode
-                if fmt == "json":
-                    row["seconds"] = round(elapsed, 2)
-                    report = json.loads(out.read_text(encoding="utf-8")) if out.exists() else None
-                    row["findings_listed"] = len(report["documents"][0]["findings"]) if report else None
-                    row["findings_total"] = sum(report["summary"]["findings"].values()) if report else None
-                if proc.returncode not in (0, 1):
-                    row.setdefault("stderr", {})[fmt] = proc.stderr.strip()[-300:]
-            # ru_maxrss of children is the largest of any child so far, so it is an upper bound here.
-            row["max_rss_mb_so_far"] = round(usage.ru_maxrss / 1024)
+        base = _cli(_write(Path(tmp) / "one.txt", "The ministers met in Brussels on Tuesday.\n"))
+        clean = "\n\n".join(p.read_text(encoding="utf-8").strip() for p in CLEAN)
+        shapes = {"clean wire copy": (clean + "\n\n", ".txt"), **SHAPES}
+        for name, (unit, suffix) in shapes.items():
+            path = _write(Path(tmp) / f"a{suffix}", _shape(unit, suffix, 1_000_000))
+            run = _cli(path)
+            mb = path.stat().st_size / 1e6
+            row = {
+                "shape": name,
+                "ratio_100k": _ratios(unit, suffix),
+                "1MB": {
+                    **run,
+                    "megabytes": round(mb, 2),
+                    "cpu_s_per_mb": round(run["cpu_s"] / mb, 2),
+                    "bytes_per_char_above_baseline": round(
+                        (run["max_rss_mb"] - base["max_rss_mb"]) * 2**20 / 1e6
+                    ),
+                },
+            }
             rows.append(row)
             print(json.dumps(row), flush=True)
-    return rows
+    return {"baseline": base, "load_average": os.getloadavg(), "rows": rows}
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def main() -> None:

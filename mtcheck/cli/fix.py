@@ -110,7 +110,7 @@ def fix(
         from mtcheck.readers import read_article
 
         # Exactly what `mtcheck check` does with one file: the same errors and exit codes.
-        articles = [read_article(inputs[0], input_format)]
+        articles = [read_article(inputs[0], input_format, max_chars=config.max_chars)]
         files = {} if inputs[0] == "-" else {articles[0].id: inputs[0]}
         errors: list = []
     else:
@@ -118,7 +118,7 @@ def fix(
     if reference is not None:
         if len(articles) != 1:
             fail("--reference needs a single article")
-        articles[0].reference = read_text_file(str(reference))
+        articles[0].reference = read_text_file(str(reference), config.max_chars)
     if not single and not (diff or in_place or output_dir):
         fail("several articles need --output-dir, --in-place or --diff (stdout takes one article)")
     run = FixRun(Checker(config), unsafe=unsafe_fixes, strict=single)

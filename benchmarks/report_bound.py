@@ -69,7 +69,8 @@ def _articles() -> list[Article]:
 
 
 def most_repeated() -> dict:
-    report = Checker(Config(fluency=False)).run(_articles())
+    # Embeddings off: the rules see the same alignment within noise (README), at a tenth of the time.
+    report = Checker(Config(fluency=False, embeddings="off")).run(_articles())
     worst: list[tuple[int, str, str]] = []
     for doc in report.documents:
         counts = Counter(f.code for f in doc.findings)

@@ -67,7 +67,7 @@ def run(articles: list[Article], threads: int) -> list[dict]:
     for article, doc in zip(articles, report.documents, strict=True):
         rows.append(
             {
-                "id": doc.id,
+                "id": doc.document.id,
                 "words": words(article.text),
                 "findings": [
                     {"code": f.code, "text": f.text, "line": f.line, "message": f.message}

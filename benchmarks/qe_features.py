@@ -65,15 +65,20 @@ def main() -> None:
     parser.add_argument("--no-fluency", action="store_true")
     args = parser.parse_args()
 
-    from mtcheck.backends.embeddings import get_embedder
+    from mtcheck.models import ModelRegistry
     from mtcheck.qe.stage import encode_sides, rows_for
+    from mtcheck.reporting import document_report
 
     groups = grouped_records(args.data)
     # quality_model off: the rule findings stored as features must not include the model's own.
-    checker = Checker(
-        Config(fluency=not args.no_fluency, fail_on="never", embeddings="on", quality_model="off")
+    config = Config(fluency=not args.no_fluency, fail_on="never", embeddings="on", quality_model="off")
+    loaded = ModelRegistry(config.model_settings)
+    lm, embedder = loaded.fluency_scorer(), loaded.sentence_encoder()
+    # The MT side is scored once across the two settings: the LM is memoised.
+    memo = ModelRegistry(
+        config.model_settings, scorer=MemoScorer(lm) if lm is not None else None, encoder=embedder
     )
-    embedder = get_embedder()
+    checker = Checker(config, models=memo)
     for setting in args.settings.split(","):
         started = time.perf_counter()
         key = "ref" if setting == "ref" else "alt_mt"
@@ -83,15 +88,14 @@ def main() -> None:
             ref, _ = join([r["ref"] if key == "ref" else r["alt_mt"]["mt"] for r in recs])
             arts.append(Article(id=f"{doc}/{system}", text=mt, reference=ref, src_lang="zh"))
             meta.append((doc, system, recs, starts))
-        items, failed = checker.prepare_all(arts)
+        batch = checker.prepare_all(arts)
+        items, failed = batch.items, batch.failed
         assert not failed, failed
-        if checker._scorer is not None and not isinstance(checker._scorer, MemoScorer):
-            checker._scorer = MemoScorer(checker._scorer)
         xs, ys, art_idx, sent_idx, spans = [], [], [], [], []
         out_meta = []
         sides = encode_sides(embedder, [(it.doc, [it.reference.document]) for it in items])
         for a, (item, (doc, system, recs, starts)) in enumerate(zip(items, meta, strict=True)):
-            report = checker.judge(item)
+            report = document_report(checker.judge(item), checker.settings)
             assert not any(f.code.startswith("MT61") for f in report.findings), "model findings leaked in"
             mt_side, ref_sides = sides[a]
             rows = rows_for(mt_side, [(ref_sides[0], item.alignment)], item.fluency, report.findings)

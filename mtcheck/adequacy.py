@@ -72,14 +72,9 @@ def pair_scores(mt: str, ref: str, ter: bool = False) -> tuple[float, float, flo
     return chrf.corpus_score([mt], [[ref]]).score, bleu.corpus_score([mt], [[ref]]).score, None
 
 
-def document_adequacy(
-    mt_doc: Document, ref_doc: Document, alignment: Sequence[AlignedPair] | None = None
-) -> Adequacy:
-    """Corpus scores of the document over its aligned pairs (aligned here when not given)."""
-    if alignment is None:
-        from mtcheck.align import align_documents
-
-        alignment = align_documents(mt_doc, ref_doc)
+def document_adequacy(mt_doc: Document, ref_doc: Document, alignment: Sequence[AlignedPair]) -> Adequacy:
+    """Corpus scores of the document over its aligned pairs (:func:`mtcheck.align.align_documents`);
+    the two whole texts when the alignment is empty."""
     texts = [pair_texts(p, mt_doc, ref_doc) for p in alignment]
     if not texts:
         return score([mt_doc.text], [ref_doc.text])

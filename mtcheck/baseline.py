@@ -1,51 +1,35 @@
 """Baselines: accept the findings a feed has today and report only new ones from then on.
 
-A fingerprint names a finding by what it is, not where it is: the rule code, the flagged text and
-the words around it, normalised. Edits elsewhere in the article move offsets but leave fingerprints
-alone; editing the flagged words or their neighbours makes the finding new again, as it should.
+A finding is named by its fingerprint (:mod:`mtcheck.fingerprint`): what it is, not where it is.
 Identical fingerprints in one article are counted, so a second copy of an accepted problem is new.
+A baseline is a filter on findings that runs before scoring (:func:`keep_new`, handed to the one report
+path in :mod:`mtcheck.reporting`), so a report with a baseline is scored once.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path, PurePath
 
-from mtcheck.config import Config
 from mtcheck.document import Document, DocumentReport, Finding, Report
 from mtcheck.errors import ConfigError, InputFileError
+from mtcheck.fingerprint import fingerprint
+from mtcheck.reporting import FindingFilter, Judged, build_report
+from mtcheck.settings import RuleSettings
+from mtcheck.signature import ModelsUsed
 
 SCHEMA = "mtcheck.baseline/1"
-CONTEXT_WORDS = 3  # words kept either side of the flagged text
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
-
-
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
-
-
-def _paragraph_bounds(doc: Document, offset: int) -> tuple[int, int]:
-    """Context stops at paragraph breaks: the next paragraph is another part of the story."""
-    lo = doc.text.rfind("\n\n", 0, offset)
-    hi = doc.text.find("\n\n", offset)
-    return (0 if lo < 0 else lo + 2), (len(doc.text) if hi < 0 else hi)
-
-
-def fingerprint(doc: Document, finding: Finding) -> str:
-    lo, hi = _paragraph_bounds(doc, finding.start)
-    before = _words(doc.text[lo : finding.start])[-CONTEXT_WORDS:]
-    after = _words(doc.text[finding.end : max(hi, finding.end)])[:CONTEXT_WORDS]
-    flagged = " ".join(finding.text.split())
-    key = "\x1f".join((finding.code, flagged, " ".join(before), " ".join(after)))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+Accepted = dict[str, Counter[str]]  # article id -> accepted fingerprints with their counts
 
 
 def fingerprints(report: DocumentReport) -> list[str]:
     return [fingerprint(report.document, f) for f in report.findings]
+
+
+__all__ = [
+    "SCHEMA", "Accepted", "apply", "create", "dumps", "fingerprint", "fingerprints", "keep_new", "load",
+]  # fmt: skip
 
 
 def create(report: Report) -> dict:
@@ -55,7 +39,7 @@ def create(report: Report) -> dict:
         counts = documents.setdefault(doc.document.id, {})
         for fp in fingerprints(doc):
             counts[fp] = counts.get(fp, 0) + 1
-    return {"schema": SCHEMA, "signature": report.signature, "documents": documents}
+    return {"schema": SCHEMA, "signature": report.signature.render(), "documents": documents}
 
 
 def dumps(baseline: dict) -> str:
@@ -89,10 +73,13 @@ def load_dict(data: object, path: str = "baseline") -> dict[str, Counter[str]]:
     return out
 
 
-def new_findings(report: DocumentReport, accepted: Counter[str]) -> list[Finding]:
+def new_findings(doc: Document, findings: list[Finding], accepted: Counter[str]) -> list[Finding]:
+    """The findings not covered by ``accepted``, in order; each accepted fingerprint covers as many
+    findings as its count."""
     left = Counter(accepted)
     out = []
-    for finding, fp in zip(report.findings, fingerprints(report), strict=True):
+    for finding in findings:
+        fp = fingerprint(doc, finding)
         if left[fp] > 0:
             left[fp] -= 1
         else:
@@ -100,28 +87,20 @@ def new_findings(report: DocumentReport, accepted: Counter[str]) -> list[Finding
     return out
 
 
-def apply(report: Report, baseline: dict[str, Counter[str]], config: Config) -> Report:
-    """The report with accepted findings removed; scores and verdicts recomputed from what is left."""
-    from mtcheck.scoring import batch_verdict, document_quality, sentence_scores, verdict
+def keep_new(baseline: Accepted) -> FindingFilter:
+    """The report path's finding filter for a loaded baseline."""
+    return lambda doc, findings: new_findings(doc, findings, _accepted_for(baseline, doc.id))
 
-    documents = []
-    for doc in report.documents:
-        findings = new_findings(doc, _accepted_for(baseline, doc.document.id))
-        if len(findings) == len(doc.findings):
-            documents.append(doc)
-            continue
-        scores = sentence_scores(doc.document, findings, doc.alignment, doc.fluency)
-        quality = document_quality(doc.document, scores, findings)
-        documents.append(
-            replace(
-                doc,
-                findings=findings,
-                sentence_scores=scores,
-                quality=quality,
-                verdict=verdict(findings, quality, config.fail_on, config.min_score),
-            )
-        )
-    return replace(report, documents=documents, verdict=batch_verdict(documents, report.errors))
+
+def apply(report: Report, baseline: Accepted, settings: RuleSettings) -> Report:
+    """An existing report with accepted findings removed, through the one report path.
+
+    A run that knows its baseline up front (``Checker.run(..., keep=keep_new(baseline))``) scores
+    once; this is for a report made without it.
+    """
+    used = ModelsUsed(report.signature.translators, report.signature.lm, report.signature.encoder)
+    judged = [Judged.of_report(doc) for doc in report.documents]
+    return build_report(judged, report.errors, settings, used, keep_new(baseline))
 
 
 def _accepted_for(baseline: dict[str, Counter[str]], doc_id: str) -> Counter[str]:

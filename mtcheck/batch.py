@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mtcheck.config import Config
 from mtcheck.document import InputError, Report
@@ -15,6 +16,10 @@ from mtcheck.errors import OutputError
 from mtcheck.pipeline import Checker, Progress, StageProgress
 from mtcheck.readers import Article
 from mtcheck.readers.feeds import kind_of, read_batch
+
+if TYPE_CHECKING:
+    from mtcheck.models import ModelRegistry
+    from mtcheck.reporting import FindingFilter
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 80
@@ -61,14 +66,21 @@ def check_batch(
     config: Config,
     progress: Progress | None = None,
     stage_progress: StageProgress | None = None,
+    *,
+    keep: FindingFilter | None = None,
+    models: ModelRegistry | None = None,
 ) -> Report:
+    """Check a batch here or on Ray (``config.ray``); ``keep`` (a baseline) filters findings before
+    scoring; ``models``: a registry to share (local runs only: Ray workers load their own)."""
     if config.ray:
         # Imported only here: Ray is an optional extra and the default run never touches it.
         # Model stages run on the workers there; progress counts finished articles.
         from mtcheck.distributed import run_batch
 
-        return run_batch(config, articles, errors, progress)
-    return Checker(config, stage_progress).run(articles, errors=errors, progress=progress)
+        return run_batch(config, articles, errors, progress, keep)
+    return Checker(config, stage_progress, models=models).run(
+        articles, errors=errors, progress=progress, keep=keep
+    )
 
 
 def safe_names(

@@ -1,4 +1,11 @@
-"""Settings: defaults < ``[tool.mtcheck]`` in pyproject.toml or ``mtcheck.toml`` < command-line flags."""
+"""Settings as the user gives them: defaults < ``[tool.mtcheck]`` in pyproject.toml or ``mtcheck.toml`` <
+command-line flags.
+
+``Config`` is the flat record of the settings file and the flags; the code reads it by concern
+(:mod:`mtcheck.settings`): ``config.rule_settings``, ``config.model_settings``,
+``config.input_settings`` and ``config.ray_settings``. Nothing here imports above the settings: checks
+that need the rule registry run in :func:`mtcheck.engine.validate_rule_settings`.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from mtcheck.errors import ConfigError
+from mtcheck.settings import (
+    FAIL_ON,
+    LM_PRECISIONS,
+    InputSettings,
+    ModelSettings,
+    RaySettings,
+    RuleSettings,
+    freeze_options,
+)
 
-FAIL_ON = ("error", "warning", "info", "never")
-# Kept in step with mtcheck.backends.causal_lm.PRECISIONS (not imported: config stays torch-free).
-LM_PRECISIONS = ("auto", "fp32", "int8", "fp16", "bf16")
+__all__ = ["FAIL_ON", "LM_PRECISIONS", "Config", "find_config_file", "load_config"]
 
 
 @dataclass
@@ -77,47 +91,47 @@ class Config:
         out.validate()
         return out
 
+    # --- by concern -------------------------------------------------------------------------
+    @property
+    def rule_settings(self) -> RuleSettings:
+        return RuleSettings(
+            select=tuple(self.select),
+            ignore=tuple(self.ignore),
+            severity=tuple(sorted(self.severity.items())),
+            options=freeze_options(self.rules),
+            fail_on=self.fail_on,
+            min_score=self.min_score,
+        )
+
+    @property
+    def model_settings(self) -> ModelSettings:
+        return ModelSettings(
+            fluency=self.fluency, fluency_model=self.fluency_model, mt_model=self.mt_model,
+            engine=self.engine, embeddings=self.embeddings, quality_model=self.quality_model,
+            quality_findings=self.quality_findings, cache=self.cache, cache_dir=self.cache_dir,
+            device=self.device, threads=self.threads, lm_precision=self.lm_precision,
+            batch_size=self.batch_size, beam_size=self.beam_size, max_length=self.max_length,
+        )  # fmt: skip
+
+    @property
+    def input_settings(self) -> InputSettings:
+        return InputSettings(src_lang=self.src_lang, max_chars=self.max_chars)
+
+    @property
+    def ray_settings(self) -> RaySettings:
+        return RaySettings(
+            address=self.ray, workers=self.ray_workers, shard_size=self.ray_shard_size,
+            cpus=self.ray_cpus, gpus=self.ray_gpus, retries=self.ray_retries, split=self.ray_split,
+        )  # fmt: skip
+
     def validate(self) -> None:
-        if self.fail_on not in FAIL_ON:
-            raise ConfigError(f"fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
-        if self.min_score is not None and not 0 <= self.min_score <= 100:
-            raise ConfigError(f"min-score must lie between 0 and 100, not {self.min_score}")
-        if self.engine not in ("transformers", "apertium"):
-            raise ConfigError(f"engine must be transformers or apertium, not {self.engine!r}")
-        if self.embeddings not in ("auto", "on", "off"):
-            raise ConfigError(f"embeddings must be auto, on or off, not {self.embeddings!r}")
-        if self.lm_precision not in LM_PRECISIONS:
-            raise ConfigError(
-                f"lm-precision must be one of {', '.join(LM_PRECISIONS)}, not {self.lm_precision!r}"
-            )
-        if self.quality_model not in ("auto", "on", "off"):
-            raise ConfigError(f"quality-model must be auto, on or off, not {self.quality_model!r}")
-        if self.quality_findings not in ("precise", "balanced"):
-            raise ConfigError(f"quality-findings must be precise or balanced, not {self.quality_findings!r}")
-        if self.batch_size < 1 or self.beam_size < 1 or self.max_length < 1 or self.max_chars < 1:
-            raise ConfigError("batch-size, beam-size, max-length and max-chars must be positive")
-        if self.report_max_repeats < 1:
+        """Each concern's own checks; rule codes and options are checked where the registry loads."""
+        self.rule_settings.validate()
+        self.model_settings.validate()
+        self.input_settings.validate()
+        self.ray_settings.validate()
+        if self.report_max_repeats < 1:  # a rendering setting: how many findings of one rule are listed
             raise ConfigError("report-max-repeats must be positive")
-        # Checks the settings only: mtcheck.distributed never imports ray at module level.
-        from mtcheck.distributed import validate_settings
-
-        validate_settings(self)
-        # Imported here: validating codes needs the rule registry, which --help never loads.
-        from mtcheck.engine import select_rules
-
-        select_rules(self.select, self.ignore, self.severity)
-        from mtcheck.rules import REGISTRY
-
-        for code, opts in self.rules.items():
-            rule = REGISTRY.get(code.upper())
-            if rule is None:
-                raise ConfigError(f"rules: unknown rule code {code!r} (see `mtcheck rules`)")
-            bad = set(opts) - set(rule.options)
-            if bad:
-                known = ", ".join(sorted(rule.options)) or "none"
-                raise ConfigError(
-                    f"rules.{code}: unknown option(s) {', '.join(sorted(bad))} (known: {known})"
-                )
 
 
 def _normalise(table: dict[str, Any], origin: Path) -> dict[str, Any]:

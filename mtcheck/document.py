@@ -10,7 +10,10 @@ from array import array
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mtcheck.signature import Signature
 
 
 class Severity(StrEnum):
@@ -369,12 +372,26 @@ class InputError:
         return {"id": self.id, "line": self.line, "reason": self.reason}
 
 
+@dataclass(frozen=True)
+class RuleInfo:
+    """A rule's catalogue entry, for renderers that describe rules (SARIF) without the rule registry."""
+
+    code: str
+    name: str
+    category: str
+    severity: Severity  # the default severity
+    summary: str
+    why: str
+    fix: str
+
+
 @dataclass
 class Report:
-    signature: str
+    signature: Signature  # renders to the JSON ``signature`` string; read its fields, never parse it
     documents: list[DocumentReport]
     verdict: str
     errors: list[InputError] = field(default_factory=list)
+    rules: tuple[RuleInfo, ...] = ()  # the rule catalogue of the run (not part of the JSON report)
 
     SCHEMA = "mtcheck.report/1"
 
@@ -388,7 +405,7 @@ class Report:
     def to_json(self) -> dict:
         out: dict = {
             "schema": self.SCHEMA,
-            "signature": self.signature,
+            "signature": self.signature.render(),
             "summary": {"documents": len(self.documents), "findings": self.counts(), "verdict": self.verdict},
             "documents": [d.to_json() for d in self.documents],
         }

@@ -1,4 +1,8 @@
-"""Select rules by code prefix (ruff style) and run them over a prepared context."""
+"""Select rules by code prefix (ruff style), check rule settings against the registry, run the rules.
+
+This is where the rule registry is loaded, so this is where rule codes and options from the settings
+are checked: :func:`validate_rule_settings`, once, before any work.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from mtcheck.document import Finding, Fix, Severity
 from mtcheck.errors import ConfigError
 from mtcheck.rules import REGISTRY, Rule, RuleContext
+from mtcheck.settings import RuleSettings
 
 
 def _validate(prefixes: Iterable[str], what: str) -> list[str]:
@@ -48,6 +53,21 @@ def select_rules(
                 matches = [(len(p), s) for p, s in overrides.items() if code.startswith(p)]
                 severity = max(matches, key=lambda m: m[0])[1] if matches else None
             rules.append(REGISTRY[code](severity))
+    return rules
+
+
+def validate_rule_settings(settings: RuleSettings) -> list[Rule]:
+    """The selected rules; ConfigError for an unknown code or prefix, or an option a rule does not have."""
+    settings.validate()
+    rules = select_rules(settings.select, settings.ignore, settings.severity_map())
+    for code, opts in settings.options:
+        rule = REGISTRY.get(code.upper())
+        if rule is None:
+            raise ConfigError(f"rules: unknown rule code {code!r} (see `mtcheck rules`)")
+        bad = {name for name, _ in opts} - set(rule.options)
+        if bad:
+            known = ", ".join(sorted(rule.options)) or "none"
+            raise ConfigError(f"rules.{code}: unknown option(s) {', '.join(sorted(bad))} (known: {known})")
     return rules
 
 

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from mtcheck.document import Finding
 from mtcheck.rules import REGISTRY, RuleContext
 from mtcheck.segment import segment
+
+
+@lru_cache(maxsize=1)
+def _encoder():
+    """The sentence encoder a run with default settings aligns with (None without the extra)."""
+    from mtcheck.models import ModelRegistry
+
+    return ModelRegistry().sentence_encoder()
 
 
 def context(mt: str, reference: str | None = None, src_lang: str | None = None, **options) -> RuleContext:
@@ -15,7 +25,7 @@ def context(mt: str, reference: str | None = None, src_lang: str | None = None, 
         from mtcheck.align import align_documents
 
         ref_doc = segment(reference, "test:reference")
-        alignment = align_documents(doc, ref_doc)
+        alignment = align_documents(doc, ref_doc, encoder=_encoder())
     return RuleContext(doc=doc, reference=ref_doc, alignment=alignment, src_lang=src_lang, options=options)
 
 

@@ -39,8 +39,8 @@ def test_document_is_the_corpus_of_its_pairs() -> None:
     refs = [" ".join(ref.sentences[i].text for i in p.ref) for p in pairs]
     assert doc.chrf == pytest.approx(CHRF().corpus_score(hyps, [refs]).score)
     assert 50 < doc.chrf < 95
-    assert document_adequacy(mt, ref) == doc  # aligns itself when no alignment is given
-    better = document_adequacy(ref, ref)
+    assert document_adequacy(mt, ref, []) == score([mt.text], [ref.text])  # no pairs: the whole texts
+    better = document_adequacy(ref, ref, align_documents(ref, ref))
     assert better.chrf == pytest.approx(100.0) and better.chrf > doc.chrf
 
 

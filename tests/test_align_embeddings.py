@@ -7,10 +7,12 @@ import sys
 
 import pytest
 
-from mtcheck.align import AlignOptions, align_documents, align_sentences, resolve_embeddings, text_similarity
+from mtcheck.align import AlignOptions, align_documents, align_sentences, text_similarity
 from mtcheck.config import Config
 from mtcheck.errors import ConfigError, ModelError
+from mtcheck.models import ModelRegistry, resolve_embeddings
 from mtcheck.segment import segment
+from mtcheck.settings import ModelSettings
 
 MT = (
     "The government announced new taxes on fuel. "
@@ -31,9 +33,9 @@ REF = (
 
 @pytest.fixture(scope="module")
 def embedder():
-    from mtcheck.backends.embeddings import get_embedder
-
-    return get_embedder()
+    encoder = ModelRegistry(ModelSettings(embeddings="on", device="cpu", threads=1)).sentence_encoder()
+    assert encoder is not None
+    return encoder
 
 
 def test_paraphrase_is_closer_than_an_unrelated_sentence(embedder) -> None:
@@ -63,24 +65,24 @@ def test_encode_keeps_order_across_batches(embedder) -> None:
     assert float(one[0] @ one[6]) < 0.999  # distinct texts, distinct vectors
 
 
-def test_paraphrased_retranslation_aligns_with_embeddings() -> None:
+def test_paraphrased_retranslation_aligns_with_embeddings(embedder) -> None:
     mt, ref = segment(MT), segment(REF)
     assert len(mt.sentences) == len(ref.sentences) == 5
     # The premise: chrF alone sees sentence 2's paraphrase as unrelated (below the pair threshold).
     assert text_similarity(mt.sentences[2].text, ref.sentences[2].text) < AlignOptions().threshold
-    blocks = align_sentences(mt, ref, embeddings="on")
+    blocks = align_sentences(mt, ref, encoder=embedder)
     assert [(m, r) for m, r, _ in blocks] == [((k,), (k,)) for k in range(5)]
     # Same output shape as without embeddings: every sentence once, similarities in [0, 1].
-    pairs = align_documents(mt, ref, embeddings="on")
+    pairs = align_documents(mt, ref, encoder=embedder)
     assert sorted(i for p in pairs for i in p.mt) == list(range(5))
     assert sorted(j for p in pairs for j in p.ref) == list(range(5))
     assert all(0.0 <= p.similarity <= 1.0 and p.chrf is not None for p in pairs)
 
 
-def test_embeddings_raise_a_paraphrase_pair_and_keep_identical_pairs() -> None:
+def test_embeddings_raise_a_paraphrase_pair_and_keep_identical_pairs(embedder) -> None:
     mt, ref = segment(MT), segment(REF)
-    on = {(m, r): s for m, r, s in align_sentences(mt, ref, embeddings="on")}
-    off = {(m, r): s for m, r, s in align_sentences(mt, ref, embeddings="off")}
+    on = {(m, r): s for m, r, s in align_sentences(mt, ref, encoder=embedder)}
+    off = {(m, r): s for m, r, s in align_sentences(mt, ref)}
     assert on[((1,), (1,))] > off[((1,), (1,))]
     assert on[((0,), (0,))] == pytest.approx(1.0, abs=1e-4)
 
@@ -89,8 +91,11 @@ def test_off_never_imports_the_backend_or_torch() -> None:
     code = (
         "import sys\n"
         "from mtcheck.align import align_documents\n"
+        "from mtcheck.models import ModelRegistry\n"
         "from mtcheck.segment import segment\n"
-        f"pairs = align_documents(segment({MT!r}), segment({REF!r}), embeddings='off')\n"
+        "from mtcheck.settings import ModelSettings\n"
+        "encoder = ModelRegistry(ModelSettings(embeddings='off')).sentence_encoder()\n"
+        f"pairs = align_documents(segment({MT!r}), segment({REF!r}), encoder=encoder)\n"
         "assert len(pairs) >= 5\n"
         "print('mtcheck.backends.embeddings' in sys.modules, 'torch' in sys.modules)\n"
     )

@@ -39,27 +39,27 @@ def test_fingerprints_stable_under_edits_elsewhere():
 def test_new_finding_is_reported_and_copies_count():
     accepted = baseline.load_dict(baseline.create(_check(NATO)))
     text = NATO + "\n\nthe allies met again on Thursday."
-    report = baseline.apply(_check(text), accepted, CONFIG)
+    report = baseline.apply(_check(text), accepted, CONFIG.rule_settings)
     new = report.documents[0].findings
     assert [(f.code, f.text) for f in new] == [("MT201", "the")]
     assert report.verdict == "fail"
     # A second copy of an accepted finding (same words around it) is new as well.
     dup_para = "member countries of nato He reaffirmed this Wednesday his commitment."
-    report = baseline.apply(_check(NATO + "\n\n" + dup_para), accepted, CONFIG)
+    report = baseline.apply(_check(NATO + "\n\n" + dup_para), accepted, CONFIG.rule_settings)
     assert {f.code for f in report.documents[0].findings} >= {"MT201"}
 
 
 def test_editing_the_flagged_words_makes_it_new():
     accepted = baseline.load_dict(baseline.create(_check(NATO)))
     edited = NATO.replace("provide Billion euros", "provide Billion dollars")
-    new = baseline.apply(_check(edited), accepted, CONFIG).documents[0].findings
+    new = baseline.apply(_check(edited), accepted, CONFIG.rule_settings).documents[0].findings
     assert new and all("Billion" in f.text for f in new)
 
 
 def test_all_accepted_passes_and_scores_recover():
     report = _check(NATO)
     accepted = baseline.load_dict(baseline.create(report))
-    clean = baseline.apply(report, accepted, CONFIG)
+    clean = baseline.apply(report, accepted, CONFIG.rule_settings)
     assert clean.documents[0].findings == [] and clean.verdict == "pass"
     assert clean.documents[0].quality > report.documents[0].quality
 

@@ -1,9 +1,16 @@
-"""The interfaces the pipeline talks to; implementations live beside this file."""
+"""The interfaces the pipeline talks to; implementations live beside this file.
+
+:mod:`mtcheck.models` builds implementations from the model settings; a test or a server may hand
+``Checker`` any object with these attributes instead.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+# (done, total) after each batch of a model pass, in rows (sentences or text windows).
+BatchProgress = Callable[[int, int], None]
 
 
 class Translator(Protocol):
@@ -18,8 +25,21 @@ class Translator(Protocol):
 class FluencyScorer(Protocol):
     """Per-token surprisal under a causal LM."""
 
-    name: str
+    name: str  # pins the model (and revision); goes into the report signature
 
-    def surprisals(self, texts: Sequence[str]) -> list[list[tuple[int, int, float]]]:
+    def surprisals(
+        self, texts: Sequence[str], progress: BatchProgress | None = None
+    ) -> list[list[tuple[int, int, float]]]:
         """For each text, (start, end, nats) per scored token, offsets into that text."""
+        ...
+
+
+class SentenceEncoder(Protocol):
+    """Unit-length English sentence vectors for the alignment."""
+
+    name: str  # pins the model; goes into the report signature
+
+    def encode(self, texts: list[str]) -> Any:
+        """A float tensor (len(texts), dim) of unit vectors (torch or anything with ``@`` and
+        slicing), row k for ``texts[k]``."""
         ...

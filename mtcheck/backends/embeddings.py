@@ -6,13 +6,13 @@ pooling description (mean over tokens, then L2 normalisation), so it is loaded w
 AutoTokenizer and pooled here; sentence-transformers itself is never imported.
 
 torch and transformers are imported inside the functions, so that importing this module is free and
-``mtcheck --help`` stays torch-free.
+``mtcheck --help`` stays torch-free. :mod:`mtcheck.models` loads it once per registry, with the run's
+device, threads and batch size; nothing here keeps a model per process.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +46,20 @@ def model_path() -> Path:
     return path
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(DIST)
+    except PackageNotFoundError:
+        return "unknown"
+
+
 class SentenceEmbedder:
-    """Mean-pooled, L2-normalised sentence vectors from a BERT-style encoder folder."""
+    """Mean-pooled, L2-normalised sentence vectors from a BERT-style encoder folder.
+
+    A :class:`mtcheck.backends.base.SentenceEncoder`.
+    """
 
     def __init__(
         self,
@@ -60,6 +72,8 @@ class SentenceEmbedder:
         from mtcheck.backends.hf import quiet_transformers
 
         folder = Path(path) if path is not None else model_path()
+        # The packaged model's revision is its wheel's version.
+        self.name = f"{MODEL_NAME}@{_version()}" if path is None else folder.name
         self.device = pick_device(device)
         if self.device == "cpu":
             set_threads(threads)
@@ -101,16 +115,3 @@ class SentenceEmbedder:
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
                 out[torch.tensor(ids)] = torch.nn.functional.normalize(pooled, dim=-1).float().cpu()
         return out
-
-
-_LOCK = threading.Lock()
-_EMBEDDER: SentenceEmbedder | None = None
-
-
-def get_embedder() -> SentenceEmbedder:
-    """The packaged model, loaded once per process (about a second on CPU)."""
-    global _EMBEDDER
-    with _LOCK:
-        if _EMBEDDER is None:
-            _EMBEDDER = SentenceEmbedder()
-        return _EMBEDDER

@@ -11,17 +11,29 @@ import re
 from collections.abc import Sequence
 
 from mtcheck.backends.base import Translator
-from mtcheck.config import Config
 from mtcheck.segment import segment
 
 # pysbd's English rules do not split at CJK full stops, which are not followed by a space.
 _CJK_END = re.compile(r"(?<=[。！？])(?![”」』）)])")
 
 
-def make_translator(config: Config, src_lang: str | None) -> Translator:
-    """The engine the configuration asks for, wrapped in the on-disk cache unless it is off."""
+def make_translator(
+    src_lang: str | None,
+    *,
+    engine: str = "transformers",
+    mt_model: str | None = None,
+    device: str = "auto",
+    threads: int | None = None,
+    batch_size: int = 16,
+    beam_size: int = 4,
+    max_length: int = 256,
+    cache: bool = True,
+    cache_dir: str | None = None,
+) -> Translator:
+    """The engine asked for (``transformers`` or ``apertium``), wrapped in the on-disk cache unless
+    ``cache`` is off. ``mt_model`` None: the model card for ``src_lang``."""
     inner: Translator
-    if config.engine == "apertium":
+    if engine == "apertium":
         from mtcheck.backends.apertium import ApertiumTranslator
 
         inner = ApertiumTranslator()
@@ -33,15 +45,14 @@ def make_translator(config: Config, src_lang: str | None) -> Translator:
         from mtcheck.backends.seq2seq import Seq2SeqTranslator
 
         inner = Seq2SeqTranslator(
-            resolve(src_lang, config.mt_model),
-            device=config.device, batch_size=config.batch_size, beam_size=config.beam_size,
-            max_length=config.max_length, threads=config.threads,
+            resolve(src_lang, mt_model),
+            device=device, batch_size=batch_size, beam_size=beam_size, max_length=max_length, threads=threads,
         )  # fmt: skip
-    if not config.cache:
+    if not cache:
         return inner
     from mtcheck.backends.cache import CachedTranslator, TranslationCache, default_path
 
-    return CachedTranslator(inner, TranslationCache(default_path(config.cache_dir)))
+    return CachedTranslator(inner, TranslationCache(default_path(cache_dir)))
 
 
 def source_units(text: str, src_lang: str | None = None) -> list[list[str]]:

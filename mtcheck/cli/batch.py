@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mtcheck.cli.common import build_config, emit, exit_for, with_baseline
+from mtcheck.cli.common import baseline_filter, build_config, emit, exit_for
 from mtcheck.cli.options import (
     BaselineOpt,
     ConfigOpt,
@@ -96,10 +96,12 @@ def batch(
         ray=ray,
         ray_workers=ray_workers,
     )
+    keep = baseline_filter(baseline_file)
     articles, errors, files = read_input(inputs, input_format, config)
     with progress(quiet, len(articles)) as (on_article, on_stage):
-        report = check_batch(articles, errors, config, progress=on_article, stage_progress=on_stage)
-    report = with_baseline(report, baseline_file, config)
+        report = check_batch(
+            articles, errors, config, progress=on_article, stage_progress=on_stage, keep=keep
+        )
     if report_dir is not None:
         write_report_dir(report, report_dir, config.report_max_repeats)
     # Annotations (sarif, github, junit) point at the files articles came from, not just their ids.

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mtcheck.cli.common import build_config, emit, exit_for, fail, with_baseline
+from mtcheck.cli.common import baseline_filter, build_config, emit, exit_for, fail
 from mtcheck.cli.options import (
     BaselineOpt,
     ConfigOpt,
@@ -85,6 +85,7 @@ def check(
     )
     if source is not None and not config.src_lang:
         fail("--source needs --src-lang (the language of the source text, e.g. es)")
+    keep = baseline_filter(baseline_file)
     article = read_article(path, input_format, max_chars=config.max_chars)
     if reference is not None:
         article.reference = read_text_file(str(reference), config.max_chars)
@@ -94,7 +95,7 @@ def check(
         article.source = read_text_file(str(source), config.max_chars)
         article.src_lang = config.src_lang
     with progress(quiet, 1) as (_, on_stage):
-        report = with_baseline(check_article(article, config, on_stage), baseline_file, config)
+        report = check_article(article, config, on_stage, keep=keep)
     paths = {} if path == "-" else {article.id: path}
     emit(report, fmt, output, fail_on=config.fail_on, paths=paths, max_repeats=config.report_max_repeats)
     exit_for(report)

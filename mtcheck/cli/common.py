@@ -37,14 +37,18 @@ def build_config(
     Flags left at None keep the file's value; the --no-* switches only ever turn a setting off.
     """
     from mtcheck.config import load_config
+    from mtcheck.engine import validate_rule_settings
 
-    return load_config(config_path).merged(
+    config = load_config(config_path).merged(
         select=split(select),
         ignore=split(ignore),
         cache=False if no_cache else None,
         fluency=False if no_fluency else None,
         **flags,
     )
+    # Unknown rule codes and options fail here, before any input is read.
+    validate_rule_settings(config.rule_settings)
+    return config
 
 
 def emit(report: Any, fmt: str, output: Path | None, **options: Any) -> None:
@@ -60,12 +64,13 @@ def emit(report: Any, fmt: str, output: Path | None, **options: Any) -> None:
         write_atomic(output, content)
 
 
-def with_baseline(report: Any, baseline_file: Path | None, config: Any) -> Any:
+def baseline_filter(baseline_file: Path | None) -> Any:
+    """The findings filter of ``--baseline FILE`` (applied before scoring), or None without one."""
     if baseline_file is None:
-        return report
+        return None
     from mtcheck import baseline
 
-    return baseline.apply(report, baseline.load(baseline_file), config)
+    return baseline.keep_new(baseline.load(baseline_file))
 
 
 def exit_for(report: Any) -> NoReturn:

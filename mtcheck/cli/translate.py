@@ -32,8 +32,8 @@ def retranslate(
     config_path: ConfigOpt = None,
 ) -> None:
     """Re-translate a source article into English (one paragraph per source paragraph)."""
-    from mtcheck.backends.retranslate import make_translator
     from mtcheck.backends.retranslate import retranslate as run_retranslate
+    from mtcheck.models import ModelRegistry
     from mtcheck.readers import read_text_file
 
     config = build_config(
@@ -45,7 +45,8 @@ def retranslate(
     text = read_text_file(source, config.max_chars)
     if not text.strip():
         fail(f"{source}: the source is empty")
-    english = run_retranslate(make_translator(config, config.src_lang), text, config.src_lang) + "\n"
+    translator = ModelRegistry(config.model_settings).translator(config.src_lang)
+    english = run_retranslate(translator, text, config.src_lang) + "\n"
     if output is None:
         sys.stdout.write(english)
     else:
@@ -65,6 +66,8 @@ def align(
 
     from mtcheck.adequacy import document_adequacy
     from mtcheck.align import align_documents
+    from mtcheck.config import load_config
+    from mtcheck.models import ModelRegistry
     from mtcheck.readers import read_article, read_text_file
     from mtcheck.segment import segment
 
@@ -73,7 +76,9 @@ def align(
     article = read_article(mt, "auto")
     mt_doc = segment(article.text, article.id)
     ref_doc = segment(read_text_file(ref), f"{article.id}:reference")
-    pairs = align_documents(mt_doc, ref_doc)
+    # The embeddings setting of the nearest settings file, as `check` would align.
+    encoder = ModelRegistry(load_config().model_settings).sentence_encoder()
+    pairs = align_documents(mt_doc, ref_doc, encoder=encoder)
     if fmt == "json":
         out = {
             "mt": [{**s.to_json(), "text": s.text} for s in mt_doc.sentences],

@@ -9,34 +9,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from mtcheck.errors import ConfigError
+from mtcheck.settings import RAY_MODES as MODES
 
 if TYPE_CHECKING:
     from mtcheck.config import Config
     from mtcheck.document import InputError, Report
     from mtcheck.pipeline import Progress
     from mtcheck.readers import Article
-
-# "local" starts a private cluster in this process; "auto" joins the one `ray start --head` runs here
-# (or RAY_ADDRESS); "ray://HOST:PORT" goes through the Ray Client; "HOST:PORT" joins a GCS directly.
-MODES = ("local", "auto")
+    from mtcheck.reporting import FindingFilter
 
 
 def validate_settings(config: Config) -> None:
-    if config.ray is not None:
-        address = config.ray.strip()
-        if not address:
-            raise ConfigError("ray: give local, auto or ray://HOST:PORT")
-        if address not in MODES and "://" not in address and ":" not in address:
-            raise ConfigError(f"ray must be local, auto, ray://HOST:PORT or HOST:PORT, not {config.ray!r}")
-    if config.ray_workers is not None and config.ray_workers < 1:
-        raise ConfigError(f"ray-workers must be at least 1, not {config.ray_workers}")
-    if config.ray_shard_size is not None and config.ray_shard_size < 1:
-        raise ConfigError(f"ray-shard-size must be at least 1, not {config.ray_shard_size}")
-    if config.ray_cpus <= 0 or config.ray_gpus < 0:
-        raise ConfigError("ray-cpus must be positive and ray-gpus must not be negative")
-    if config.ray_retries < 0:
-        raise ConfigError(f"ray-retries must not be negative, not {config.ray_retries}")
+    """The Ray settings' own checks (:meth:`mtcheck.settings.RaySettings.validate`)."""
+    config.ray_settings.validate()
 
 
 def run_batch(
@@ -44,11 +29,12 @@ def run_batch(
     articles: Sequence[Article],
     errors: Sequence[InputError] = (),
     progress: Progress | None = None,
+    keep: FindingFilter | None = None,
 ) -> Report:
     """Check ``articles`` on the Ray cluster ``config.ray``; the same Report as a local run."""
     from mtcheck.distributed.ray_runner import RayRunner
 
-    return RayRunner(config).run(articles, errors, progress)
+    return RayRunner(config).run(articles, errors, progress, keep)
 
 
 __all__ = ["MODES", "run_batch", "validate_settings"]

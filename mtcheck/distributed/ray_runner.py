@@ -40,6 +40,7 @@ from mtcheck.document import InputError, Report
 from mtcheck.errors import ConfigError, MtcheckError
 from mtcheck.pipeline import Progress
 from mtcheck.readers import Article
+from mtcheck.reporting import FindingFilter
 
 # A private cluster needs little shared memory: shards and reports are small. Ray's default (30% of
 # RAM) would reserve gigabytes on a shared machine.
@@ -152,20 +153,31 @@ class RayRunner:
         articles: Sequence[Article],
         errors: Sequence[InputError] = (),
         progress: Progress | None = None,
+        keep: FindingFilter | None = None,
     ) -> Report:
+        """The same Report as ``Checker.run``; ``keep`` (a baseline) filters findings before scoring."""
+        from mtcheck.engine import validate_rule_settings
+
+        # Settings the workers would refuse are refused here, once, before the cluster starts.
+        validate_rule_settings(self.config.rule_settings)
         ray = _import_ray()
         articles = list(articles)
         if not articles:
-            return assemble(self.config, [], errors)
+            return assemble(self.config.rule_settings, [], errors, keep)
         started_here = self._connect(ray)
         try:
-            return self._run(ray, articles, errors, progress)
+            return self._run(ray, articles, errors, progress, keep)
         finally:
             if started_here:
                 ray.shutdown()
 
     def _run(
-        self, ray: Any, articles: list[Article], errors: Sequence[InputError], progress: Progress | None
+        self,
+        ray: Any,
+        articles: list[Article],
+        errors: Sequence[InputError],
+        progress: Progress | None,
+        keep: FindingFilter | None,
     ) -> Report:
         cfg = self.config
         model = needs_model(cfg, articles)
@@ -258,7 +270,7 @@ class RayRunner:
                 ray.cancel(ref, force=True)
             for actor in actors.values():
                 ray.kill(actor, no_restart=True)
-        return assemble(cfg, done, errors)
+        return assemble(cfg.rule_settings, done, errors, keep)
 
     @staticmethod
     def _classify(ray: Any, exc: Exception) -> bool:

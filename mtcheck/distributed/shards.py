@@ -10,13 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from mtcheck.config import Config
-from mtcheck.document import DocumentReport, InputError, Report
-from mtcheck.pipeline import signature
+from mtcheck.document import InputError, Report
 from mtcheck.readers import Article
-from mtcheck.scoring import batch_verdict
-
-FILE = "file"  # the origin of a re-translation supplied with the article
+from mtcheck.reporting import FindingFilter, Judged, build_report
+from mtcheck.settings import RuleSettings
+from mtcheck.signature import ModelsUsed
 
 
 @dataclass
@@ -40,14 +38,12 @@ class Shard:
 
 @dataclass
 class ShardResult:
-    """What a worker sends back for one shard."""
+    """What a worker sends back for one shard: checked articles, not yet scored (the driver scores
+    them once, through the one report path, after a baseline has filtered them)."""
 
-    documents: list[DocumentReport]
+    judged: list[Judged]
     errors: list[InputError]
-    # Per document: FILE (a supplied re-translation), a source language (re-translated), or None.
-    origins: list[str | None] = field(default_factory=list)
-    translator_names: dict[str, str] = field(default_factory=dict)  # source language -> engine name
-    lm_name: str | None = None
+    used: ModelsUsed = field(default_factory=ModelsUsed)  # the models its model stage used
     version: str = ""
     worker: str = ""  # node and pid, for the run's statistics
     timings: dict[str, float] = field(default_factory=dict)
@@ -63,37 +59,18 @@ def failed_article(article: Article, reason: str) -> InputError:
 
 
 def assemble(
-    config: Config,
+    settings: RuleSettings,
     results: Iterable[tuple[int, ShardResult]],
     errors: Sequence[InputError] = (),
+    keep: FindingFilter | None = None,
 ) -> Report:
-    """One Report from shard results keyed by their first article, as ``Checker.run`` builds it."""
-    documents: list[DocumentReport] = []
+    """One Report from shard results keyed by their first article, through the same report path as
+    ``Checker.run``: articles and input errors in input order, the models used merged."""
+    judged: list[Judged] = []
     failed = list(errors)
-    origins: list[str | None] = []
-    names: dict[str, str] = {}
-    lm_name = None
+    used = ModelsUsed()
     for _, result in sorted(results, key=lambda pair: pair[0]):
-        documents.extend(result.documents)
+        judged.extend(result.judged)
         failed.extend(result.errors)
-        origins.extend(result.origins)
-        names.update(result.translator_names)
-        lm_name = lm_name or result.lm_name
-    return Report(
-        signature=signature(config, translator_name(origins, names), lm_name),
-        documents=documents,
-        verdict=batch_verdict(documents, failed),
-        errors=failed,
-    )
-
-
-def translator_name(origins: Sequence[str | None], names: dict[str, str]) -> str | None:
-    """The name a local ``Checker.run`` of the whole batch would sign with.
-
-    It names "file" when a re-translation was supplied, but the engine of the language it met last
-    (languages ordered by first appearance) when it re-translated anything.
-    """
-    langs = [o for o in dict.fromkeys(origins) if o is not None and o != FILE]
-    if langs:
-        return names[langs[-1]]
-    return FILE if FILE in origins else None
+        used = used.merged(result.used)
+    return build_report(judged, failed, settings, used, keep)

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 from mtcheck import __version__
 from mtcheck.config import Config
-from mtcheck.distributed.shards import FILE, ShardResult
-from mtcheck.document import InputError
-from mtcheck.pipeline import Checker, Prepared
+from mtcheck.distributed.shards import ShardResult
+from mtcheck.pipeline import Checker, PreparedBatch
 from mtcheck.readers import Article
 
 # Test-only fault hooks, for the fault tests; nothing else should set them. Each makes a worker
@@ -34,11 +33,7 @@ _calls = 0  # shards this process has started as plain tasks
 class PreparedShard:
     """A shard after the model stages, before the rules: what a model worker hands a rules task."""
 
-    items: list[Prepared]
-    failed: list[InputError]
-    origins: list[str | None]
-    translator_names: dict[str, str]
-    lm_name: str | None
+    batch: PreparedBatch  # its articles, input errors and the models used, as the model stage returned
     worker: str
     prepare_s: float
 
@@ -46,32 +41,18 @@ class PreparedShard:
 def prepare_shard(checker: Checker, articles: Sequence[Article]) -> PreparedShard:
     """The model stages of a shard; input problems become errors, as in a local batch."""
     started = time.perf_counter()
-    items, failed = checker.prepare_all(list(articles))
-    origins = [reference_origin(checker.config, item.article) for item in items]
-    langs = sorted({o for o in origins if o is not None and o != FILE})
-    return PreparedShard(
-        items=items,
-        failed=failed,
-        origins=origins,
-        translator_names={lang: checker.translator(lang).name for lang in langs},
-        # A long-lived Checker keeps the name after its first shard: report it only when this shard
-        # scored something, as a local run names the model only when it scored something.
-        lm_name=checker.lm_name if items else None,
-        worker=_worker_id(),
-        prepare_s=time.perf_counter() - started,
-    )
+    batch = checker.prepare_all(list(articles))
+    return PreparedShard(batch, _worker_id(), time.perf_counter() - started)
 
 
 def judge_shard(checker: Checker, prepared: PreparedShard) -> ShardResult:
     """The rules over a prepared shard; needs no model, so it may run on any worker."""
     started = time.perf_counter()
-    report = checker.judge_all(prepared.items, prepared.failed)
+    batch = prepared.batch
     return ShardResult(
-        documents=report.documents,
-        errors=report.errors,
-        origins=prepared.origins,
-        translator_names=prepared.translator_names,
-        lm_name=prepared.lm_name,
+        judged=[checker.judge(item) for item in batch.items],
+        errors=batch.failed,
+        used=batch.used,
         version=__version__,
         worker=prepared.worker if prepared.worker == _worker_id() else f"{prepared.worker}+{_worker_id()}",
         timings={"prepare_s": prepared.prepare_s, "judge_s": time.perf_counter() - started},
@@ -86,16 +67,6 @@ def check_shard(checker: Checker, articles: Sequence[Article]) -> ShardResult:
 def judge_task(config: Config, prepared: PreparedShard) -> ShardResult:
     """A plain task's work after a model worker's: the rules on a CPU worker."""
     return judge_shard(Checker(config), prepared)
-
-
-def reference_origin(config: Config, article: Article) -> str | None:
-    """FILE for a supplied re-translation, the source language for one made by an engine, else None:
-    what the driver needs to name the translator in the signature as a local run does."""
-    if article.reference is not None:
-        return FILE
-    if article.source is not None and article.source.strip():
-        return article.src_lang or config.src_lang
-    return None
 
 
 def _worker_id() -> str:

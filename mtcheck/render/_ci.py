@@ -8,11 +8,9 @@ from mtcheck.document import Finding, Report, Severity
 
 
 def gate(report: Report, fail_on: str | None = None) -> str:
-    """The lowest failing severity: from the caller, else from the report's signature."""
+    """The lowest failing severity: from the caller, else the one the report was made with."""
     if fail_on is None:
-        for part in report.signature.split("|"):
-            if part.startswith("fail-on:"):
-                fail_on = part.split(":", 1)[1]
+        fail_on = report.signature.fail_on
     return fail_on if fail_on in ("error", "warning", "info", "never") else "error"
 
 

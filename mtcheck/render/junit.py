@@ -43,7 +43,7 @@ def to_xml(report: Report, fail_on: str | None = None, paths: Mapping[str, str] 
     suites = ET.Element("testsuites", name="mtcheck")
     suite = ET.SubElement(suites, "testsuite", name="mtcheck")
     props = ET.SubElement(suite, "properties")
-    ET.SubElement(props, "property", name="signature", value=_clean(report.signature))
+    ET.SubElement(props, "property", name="signature", value=_clean(report.signature.render()))
     ET.SubElement(props, "property", name="fail-on", value=threshold)
     tests = failures = errors = 0
     for doc in report.documents:

@@ -12,22 +12,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from mtcheck import __version__
-from mtcheck.baseline import fingerprint
-from mtcheck.document import DocumentReport, Finding, Report
+from mtcheck.document import DocumentReport, Finding, Report, RuleInfo
+from mtcheck.fingerprint import fingerprint
 from mtcheck.render._ci import path_of, suggestion_text
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def _rules() -> list[dict]:
-    from mtcheck.rules import REGISTRY
-
+def _rules(catalogue: tuple[RuleInfo, ...]) -> list[dict]:
+    """The run's rule catalogue (``Report.rules``) as SARIF reporting descriptors."""
     out = []
-    for code, rule in sorted(REGISTRY.items()):
+    for rule in catalogue:
         out.append(
             {
-                "id": code,
+                "id": rule.code,
                 "name": rule.name,
                 "shortDescription": {"text": rule.summary},
                 "fullDescription": {"text": f"{rule.summary} {rule.why}"},
@@ -146,7 +145,7 @@ def _uri(path: str) -> str:
 
 
 def to_sarif(report: Report, paths: Mapping[str, str] | None = None) -> dict:
-    rules = _rules()
+    rules = _rules(report.rules)
     index = {r["id"]: i for i, r in enumerate(rules)}
     artifacts, results = [], []
     for doc in report.documents:
@@ -175,7 +174,7 @@ def to_sarif(report: Report, paths: Mapping[str, str] | None = None) -> dict:
         "artifacts": artifacts,
         "results": results,
         "columnKind": "unicodeCodePoints",
-        "properties": {"signature": report.signature, "verdict": report.verdict},
+        "properties": {"signature": report.signature.render(), "verdict": report.verdict},
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 

@@ -58,9 +58,9 @@ def test_checker_re_translates_sources_with_apertium(tmp_path) -> None:
         Article("b", "Germany delivered Patriot systems to Ukraine.", source=es_b, src_lang="es"),
     ]
     report = checker.run(articles)
-    assert checker.translator_name == "apertium"
+    assert report.signature.translators == ("apertium",) and "|mt:apertium|" in report.signature.render()
     assert [d.reference.origin for d in report.documents] == ["apertium", "apertium"]
     assert "Germany" in report.documents[1].reference.document.text
     assert report.documents[0].alignment and report.documents[0].adequacy is not None
     # One engine per language for the whole batch, reused.
-    assert checker.translator("es") is checker.translator("es")
+    assert checker.models.translator("es") is checker.models.translator("es")

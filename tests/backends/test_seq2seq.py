@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mtcheck.backends.cards import resolve
-from mtcheck.backends.retranslate import make_translator, retranslate_many
+from mtcheck.backends.retranslate import retranslate_many
 from mtcheck.backends.seq2seq import Seq2SeqTranslator
 from mtcheck.config import Config
 from mtcheck.errors import ModelError
@@ -28,6 +28,13 @@ SENTENCES = [
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))
+
+
+def _registry_translator(config: Config):
+    """The Spanish engine a run with ``config`` re-translates with (a fresh registry: a new process)."""
+    from mtcheck.models import ModelRegistry
+
+    return ModelRegistry(config.model_settings).translator("es")
 
 
 def _translator(folder: Path, batch_size: int = 16) -> Seq2SeqTranslator:
@@ -55,12 +62,12 @@ def test_batching_does_not_change_output(model_dir: Path, batch_size: int) -> No
 
 def test_cache_is_hit_on_second_run(model_dir: Path, tmp_path: Path) -> None:
     config = Config(mt_model=str(model_dir), cache=True, cache_dir=str(tmp_path), beam_size=2, max_length=10)
-    first = make_translator(config, "es")
+    first = _registry_translator(config)
     inner = first.inner
     out1 = first.translate(SENTENCES, "es")
     calls = inner.calls
     assert calls >= 1 and (tmp_path / "translations.sqlite").is_file()
-    second = make_translator(config, "es")  # a new process would build a new translator
+    second = _registry_translator(config)  # a new process would build a new translator
     assert second.translate(SENTENCES, "es") == out1
     assert second.inner.calls == 0 and second.misses == 0 and second.hits == len(SENTENCES)
     edited = [*SENTENCES[:-1], "Una frase nueva."]
@@ -70,15 +77,15 @@ def test_cache_is_hit_on_second_run(model_dir: Path, tmp_path: Path) -> None:
 
 def test_cache_key_depends_on_options(model_dir: Path, tmp_path: Path) -> None:
     base = Config(mt_model=str(model_dir), cache_dir=str(tmp_path), beam_size=2, max_length=10)
-    make_translator(base, "es").translate(SENTENCES[:2], "es")
-    other = make_translator(base.merged(beam_size=1), "es")
+    _registry_translator(base).translate(SENTENCES[:2], "es")
+    other = _registry_translator(base.merged(beam_size=1))
     other.translate(SENTENCES[:2], "es")
     assert other.misses == 2
 
 
 def test_no_cache_translates_every_time(model_dir: Path) -> None:
     config = Config(mt_model=str(model_dir), cache=False, beam_size=2, max_length=10)
-    tr = make_translator(config, "es")
+    tr = _registry_translator(config)
     assert isinstance(tr, Seq2SeqTranslator)
 
 

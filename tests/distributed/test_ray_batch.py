@@ -25,11 +25,12 @@ from mtcheck.cli import app
 from mtcheck.config import Config, load_config
 from mtcheck.distributed import validate_settings
 from mtcheck.distributed.ray_runner import RayRunner, shard_size
-from mtcheck.distributed.shards import FILE, translator_name
+from mtcheck.distributed.shards import ShardResult, assemble
 from mtcheck.distributed.worker import CRASH_ENV, CRASH_ON_ENV
 from mtcheck.errors import ConfigError
 from mtcheck.pipeline import Checker
 from mtcheck.readers.feeds import read_jsonl
+from mtcheck.signature import FILE, ModelsUsed
 
 # Short news sentences and garbled ones, so the feed has findings of several rule families and
 # the fluency model has little to read (2 cores, shared).
@@ -305,10 +306,20 @@ def test_default_shards_are_two_per_worker_within_bounds() -> None:
     assert shard_size(10, 4) == 8 and shard_size(100_000, 2) == 256
 
 
-def test_translator_name_replays_the_local_rule() -> None:
-    assert translator_name([None, None], {}) is None
-    assert translator_name([FILE, None], {}) == FILE
-    assert translator_name([FILE, "es", "de", "es"], {"es": "opus-es", "de": "opus-de"}) == "opus-de"
+def test_models_used_merge_to_what_one_process_names() -> None:
+    # Shards finish in any order and each names only the engines it used: the merged signature is
+    # the same as one local run's over the whole batch.
+    shards = [ModelsUsed.of({"opus-es"}, "lm"), ModelsUsed.of({FILE}), ModelsUsed.of({"opus-de", "opus-es"})]
+    local = ModelsUsed.of({FILE, "opus-es", "opus-de"}, "lm")
+    for order in (shards, shards[::-1]):
+        merged = ModelsUsed()
+        for used in order:
+            merged = merged.merged(used)
+        assert merged == local and merged.translators == (FILE, "opus-de", "opus-es")
+    results = [(5, ShardResult([], [], used=shards[0])), (0, ShardResult([], [], used=shards[1]))]
+    report = assemble(Config().rule_settings, results)
+    assert report.signature.translators == (FILE, "opus-es") and report.signature.lm == "lm"
+    assert report.to_json()["signature"].startswith("mtcheck:0.1.0|mt:file+opus-es|lm:lm|")
 
 
 @pytest.mark.parametrize(

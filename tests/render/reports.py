@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from mtcheck.config import Config
-from mtcheck.document import DocumentReport, Finding, FluencyResult, Report, SentenceFluency, Severity
+from mtcheck.document import Finding, FluencyResult, Report, SentenceFluency, Severity
 from mtcheck.pipeline import Checker
 from mtcheck.readers import Article
-from mtcheck.scoring import document_quality, sentence_scores, verdict
+from mtcheck.reporting import Judged, build_report
 from mtcheck.segment import segment
+from mtcheck.settings import RuleSettings
+from mtcheck.signature import ModelsUsed
 
 ROOT = Path(__file__).resolve().parents[2]
 NATO = ROOT / "examples" / "nato.en.txt"
@@ -63,14 +65,5 @@ def made_report(
             [SentenceFluency(i, score, 3.0) for i, score in enumerate(fluency)],
             sum(fluency) / len(fluency),
         )
-    scores = sentence_scores(doc, findings, (), flu)
-    quality = document_quality(doc, scores, findings)
-    doc_report = DocumentReport(
-        document=doc,
-        findings=findings,
-        quality=quality,
-        sentence_scores=scores,
-        verdict=verdict(findings, quality, "error", None),
-        fluency=flu,
-    )
-    return Report("mtcheck:test|fail-on:error", [doc_report], doc_report.verdict)
+    # Scored through the one report path, as a run would score these findings (gate: error).
+    return build_report([Judged(doc, findings, fluency=flu)], [], RuleSettings(), ModelsUsed())

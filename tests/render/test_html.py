@@ -149,7 +149,8 @@ def test_filters_list_present_categories():
 def test_index_sorts_by_quality_and_links_pages():
     good = made_report("A calm sentence here.", [], doc_id="good")
     bad = made_report("the bad one. the worse one.", [("the", "MT201", "error", "casing")], doc_id="bad<b>")
-    report = Report("sig", [good.documents[0], bad.documents[0]], "fail", [InputError("x", "broken", 7)])
+    documents = [good.documents[0], bad.documents[0]]
+    report = Report(good.signature, documents, "fail", [InputError("x", "broken", 7)])
     html = render_index(report, {"good": "good.html", "bad<b>": "bad_b.html"})
     soup = _soup(html)
     links = [(a.get_text(), a["href"]) for a in soup.select("table.index a")]

@@ -17,7 +17,7 @@ def test_one_case_per_article_and_failures_at_the_gate():
     nato = nato_report().documents[0]
     clean = made_report("The council met on Tuesday.", [], doc_id="clean.txt").documents[0]
     report = Report(
-        "sig|fail-on:error", [nato, clean], "fail", [InputError("bad.jsonl:3", "not valid JSON", 3)]
+        nato_report().signature, [nato, clean], "fail", [InputError("bad.jsonl:3", "not valid JSON", 3)]
     )
     root = _parse(render(report, "junit", fail_on="error"))
     suite = root.find("testsuite")

@@ -1,0 +1,114 @@
+"""The one place where settings meet models: a registry from a model spec to a loaded model.
+
+A :class:`ModelRegistry` is built once from :class:`~mtcheck.settings.ModelSettings` and handed to
+:class:`~mtcheck.pipeline.Checker` (a server shares one across requests; a Ray worker keeps one for its
+life). It loads each model on first use, once: the re-translation engine per source language, the
+causal LM that scores fluency, and the sentence encoder of the alignment. Every model gets the same
+device, thread count and batch size from the settings; backends take those as plain arguments.
+
+Tests and servers may hand the registry objects that implement the backend protocols
+(:mod:`mtcheck.backends.base`) instead; the settings still decide whether a stage runs at all.
+
+Backends are imported inside the methods: importing this module stays free of torch.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from mtcheck.errors import ConfigError
+from mtcheck.settings import EMBEDDINGS, ModelSettings
+
+if TYPE_CHECKING:
+    from mtcheck.backends.base import FluencyScorer, SentenceEncoder, Translator
+
+# What ``embeddings = "auto"`` does when the package is installed; set from
+# benchmarks/align_accuracy.py (--embeddings both): on only if it does not lower strict pair F1. It
+# raised F1 to 1.000 in all six settings (from 0.981-1.000), for ~10x the alignment time (encoding).
+AUTO_USES_EMBEDDINGS = True
+
+
+def resolve_embeddings(mode: str) -> bool:
+    """Whether to use sentence embeddings: ``on`` (ModelError when the package is missing),
+    ``off``, or ``auto`` (when the package is installed and ``AUTO_USES_EMBEDDINGS``)."""
+    if mode not in EMBEDDINGS:
+        raise ConfigError(f"embeddings must be one of {', '.join(EMBEDDINGS)}, not {mode!r}")
+    if mode == "off":
+        return False
+    from mtcheck.backends import embeddings
+
+    if mode == "auto":
+        return AUTO_USES_EMBEDDINGS and embeddings.available()
+    embeddings.model_path()  # ModelError naming the extra when it is not installed
+    return True
+
+
+class ModelRegistry:
+    """Loaded models of a run, each built once from the settings (or handed in), thread-safe."""
+
+    def __init__(
+        self,
+        settings: ModelSettings | None = None,
+        *,
+        translator: Translator | None = None,
+        scorer: FluencyScorer | None = None,
+        encoder: SentenceEncoder | None = None,
+    ) -> None:
+        """``translator``, ``scorer``, ``encoder``: objects to use instead of loading models (the
+        translator for every source language)."""
+        self.settings = settings or ModelSettings()
+        self._given_translator = translator
+        self._translators: dict[str, Translator] = {}
+        self._scorer = scorer
+        self._encoder = encoder
+        self._encoder_resolved = encoder is not None
+        self._lock = threading.RLock()
+
+    def translator(self, src_lang: str) -> Translator:
+        """The re-translation engine for a source language, built on first use and kept."""
+        if self._given_translator is not None:
+            return self._given_translator
+        with self._lock:
+            found = self._translators.get(src_lang)
+            if found is None:
+                from mtcheck.backends.retranslate import make_translator
+
+                s = self.settings
+                found = self._translators[src_lang] = make_translator(
+                    src_lang, engine=s.engine, mt_model=s.mt_model, device=s.device, threads=s.threads,
+                    batch_size=s.batch_size, beam_size=s.beam_size, max_length=s.max_length,
+                    cache=s.cache, cache_dir=s.cache_dir,
+                )  # fmt: skip
+            return found
+
+    def fluency_scorer(self) -> FluencyScorer | None:
+        """The causal LM that scores fluency; None when fluency is off."""
+        if not self.settings.fluency:
+            return None
+        with self._lock:
+            if self._scorer is None:
+                from mtcheck.backends.causal_lm import CausalLMScorer
+
+                s = self.settings
+                self._scorer = CausalLMScorer.load(
+                    s.fluency_model, s.device, s.threads, s.batch_size, precision=s.lm_precision
+                )
+            return self._scorer
+
+    def sentence_encoder(self) -> SentenceEncoder | None:
+        """The alignment's sentence encoder; None when embeddings are off (or ``auto`` without the
+        package). A given encoder is used unless embeddings are ``off``."""
+        if self.settings.embeddings == "off":
+            return None
+        with self._lock:
+            if not self._encoder_resolved:
+                if resolve_embeddings(self.settings.embeddings):
+                    from mtcheck.backends.embeddings import SentenceEmbedder
+
+                    s = self.settings
+                    self._encoder = SentenceEmbedder(
+                        device=s.device, batch_size=s.batch_size, threads=s.threads
+                    )
+                self._encoder_resolved = True
+            return self._encoder

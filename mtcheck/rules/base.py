@@ -9,10 +9,10 @@ the examples of every registered rule.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from mtcheck.document import (
     CATEGORIES,
@@ -27,6 +27,7 @@ from mtcheck.document import (
 
 _CODE = re.compile(r"^MT\d{3}$")
 WORD = re.compile(r"[^\W\d_](?:[\w’'\-]*\w)?")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,20 @@ class RuleContext:
     fluency: FluencyResult | None = None
     src_lang: str | None = None
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Analyses several rules share, by the function that computes them (see ``analysis``).
+    _analyses: dict[Callable[[RuleContext], Any], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def analysis(self, compute: Callable[[RuleContext], T]) -> T:
+        """The analysis ``compute(self)`` of this document, computed on first use and shared by every
+        rule that asks for it (a rule family's quote pairing, casing view, ...); typed by ``compute``'s
+        return type."""
+        try:
+            return self._analyses[compute]
+        except KeyError:
+            value = self._analyses[compute] = compute(self)
+            return value
 
     @property
     def text(self) -> str:

@@ -204,11 +204,7 @@ def _is_headline(sent: Sentence, words: list[str]) -> bool:
 
 
 def _view(ctx: RuleContext) -> CasingView:
-    view = ctx.__dict__.get("_casing_view")
-    if view is None:
-        view = CasingView(ctx)
-        ctx.__dict__["_casing_view"] = view
-    return view
+    return ctx.analysis(CasingView)
 
 
 @register

@@ -124,10 +124,11 @@ def _starts_with_open_quote(marks: list[QuoteMark], para_start: int) -> bool:
 
 
 def analyse_quotes(ctx: RuleContext) -> QuoteAnalysis:
-    """Pair double quotes through the document; cached on the context for the three quote rules."""
-    cached = ctx.__dict__.get("_quote_analysis")
-    if cached is not None:
-        return cached
+    """Pair double quotes through the document, once per context for the three quote rules."""
+    return ctx.analysis(_pair_quotes)
+
+
+def _pair_quotes(ctx: RuleContext) -> QuoteAnalysis:
     text = ctx.doc.text
     per_para: list[list[QuoteMark]] = []
     for para in ctx.doc.paragraphs:
@@ -186,18 +187,18 @@ def analyse_quotes(ctx: RuleContext) -> QuoteAnalysis:
             else:
                 unclosed.extend(leftover)
     marks_all = [m for marks in per_para for m in marks]
-    analysis = QuoteAnalysis(marks_all, sorted(unclosed, key=lambda m: m.start), unopened)
-    ctx.__dict__["_quote_analysis"] = analysis
-    return analysis
+    return QuoteAnalysis(marks_all, sorted(unclosed, key=lambda m: m.start), unopened)
 
 
 def _paragraph_at(ctx: RuleContext, offset: int) -> Paragraph:
     """The paragraph holding a mark, by bisection: a scan per mark is quadratic on long articles."""
     paragraphs = ctx.doc.paragraphs
-    starts = ctx.__dict__.get("_paragraph_starts")
-    if starts is None:
-        starts = ctx.__dict__["_paragraph_starts"] = [p.start for p in paragraphs]
+    starts = ctx.analysis(_paragraph_starts)
     return paragraphs[max(0, bisect_right(starts, offset) - 1)]
+
+
+def _paragraph_starts(ctx: RuleContext) -> list[int]:
+    return [p.start for p in ctx.doc.paragraphs]
 
 
 def _snippet(text: str, start: int, end: int, words: int = 5) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from mtcheck.rules import REGISTRY
+from mtcheck.rules.quotes import analyse_quotes
 from tests.helpers import context, flagged, run_rule
 from tests.rules._clean_tricky import TRICKY_CLEAN
 
@@ -152,5 +153,8 @@ def test_bracket_is_not_paired_across_paragraphs() -> None:
 def test_quote_analysis_is_shared_between_rules() -> None:
     ctx = context(NATO)
     first = list(REGISTRY["MT101"]().check(ctx))
-    assert ctx.__dict__["_quote_analysis"] is not None
+    shared = analyse_quotes(ctx)
+    # Another quote rule on the same context reads the same analysis object, not a new pairing.
+    list(REGISTRY["MT103"]().check(ctx))
+    assert analyse_quotes(ctx) is shared and shared.marks
     assert [f.start for f in REGISTRY["MT101"]().check(ctx)] == [f.start for f in first]

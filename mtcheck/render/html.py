@@ -9,10 +9,8 @@ defence should any text ever slip through unescaped.
 from __future__ import annotations
 
 import base64
-import difflib
 import hashlib
 import itertools
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,13 +20,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from mtcheck import __version__
+from mtcheck import __version__, words
 from mtcheck.document import DocumentReport, Finding, Report
 
 SEVERITIES = ("error", "warning", "info")
 _RANK = {"error": 3, "warning": 2, "info": 1}
-_TOKENS = re.compile(r"\s+|[^\s]+")
-_WORDISH = re.compile(r"[\W_]+")
 CHART_WIDTH, CHART_HEIGHT = 720, 70
 
 
@@ -174,28 +170,31 @@ def _sentences(report: DocumentReport) -> list[SentenceView]:
     return views
 
 
-def _norm(token: str) -> str:
-    return _WORDISH.sub("", token.lower()) or token
-
-
 def _diff(mt: str, ref: str) -> tuple[list[Token], list[Token]]:
-    """Mark the words of each side that the other side does not have (word-level difflib)."""
-    mt_tokens, ref_tokens = _TOKENS.findall(mt), _TOKENS.findall(ref)
-    mt_words = [i for i, t in enumerate(mt_tokens) if not t.isspace()]
-    ref_words = [i for i, t in enumerate(ref_tokens) if not t.isspace()]
-    left = [_norm(mt_tokens[i]) for i in mt_words]
-    right = [_norm(ref_tokens[i]) for i in ref_words]
-    matcher = difflib.SequenceMatcher(None, left, right, autojunk=False)
+    """Mark the words of each side that the other side does not have: the divergence rules' word diff
+    (:mod:`mtcheck.words`); punctuation and the text between tokens are shown unmarked."""
+    mt_tokens, ref_tokens = words.tokens(mt), words.tokens(ref)
     mt_div: set[int] = set()
     ref_div: set[int] = set()
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in words.diff(mt_tokens, ref_tokens):
         if tag != "equal":
-            mt_div.update(mt_words[i1:i2])
-            ref_div.update(ref_words[j1:j2])
-    return (
-        [Token(t, i in mt_div) for i, t in enumerate(mt_tokens)],
-        [Token(t, i in ref_div) for i, t in enumerate(ref_tokens)],
-    )
+            mt_div.update(range(i1, i2))
+            ref_div.update(range(j1, j2))
+    return _marked(mt, mt_tokens, mt_div), _marked(ref, ref_tokens, ref_div)
+
+
+def _marked(text: str, tokens: list[words.Token], divergent: set[int]) -> list[Token]:
+    """The whole text as Tokens: each word marked when divergent, everything between kept as it is."""
+    out: list[Token] = []
+    pos = 0
+    for i, (start, end, token) in enumerate(tokens):
+        if start > pos:
+            out.append(Token(text[pos:start], False))
+        out.append(Token(token, i in divergent and words.is_word(tokens[i])))
+        pos = end
+    if pos < len(text):
+        out.append(Token(text[pos:], False))
+    return out
 
 
 def _pairs(report: DocumentReport) -> list[PairView]:

@@ -6,11 +6,11 @@ precomputed alignment (mtcheck.align) and never translate anything themselves.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from mtcheck import words
 from mtcheck.document import AlignedPair, Applicability, Document, Finding, Severity
 from mtcheck.gazetteer import is_common_word
 from mtcheck.rules._amounts import amounts, atoms, matched
@@ -280,9 +280,6 @@ class Omission(Rule):
             )  # fmt: skip
 
 
-_DIFF_TOKEN = re.compile(r"\w+(?:[’'\-]\w+)*|[^\w\s]")
-
-
 @register
 class LowAdequacy(Rule):
     code = "MT605"
@@ -336,15 +333,10 @@ def _divergent_spans(text: str, start: int, end: int, ref: str, min_words: int) 
     Differences separated by a single shared word are joined, and only runs of at least
     ``min_words`` MT words are kept: a one-word synonym is not a mistranslation.
     """
-    mt_tokens = [
-        (m.start() + start, m.end() + start, m.group()) for m in _DIFF_TOKEN.finditer(text[start:end])
-    ]
-    ref_tokens = [(m.start(), m.end(), m.group()) for m in _DIFF_TOKEN.finditer(ref)]
-    matcher = difflib.SequenceMatcher(
-        a=[t[2].lower() for t in mt_tokens], b=[t[2].lower() for t in ref_tokens], autojunk=False
-    )
+    mt_tokens = words.tokens(text[start:end], start)
+    ref_tokens = words.tokens(ref)
     runs: list[list[int]] = []  # [mt_lo, mt_hi, ref_lo, ref_hi] token indices
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in words.diff(mt_tokens, ref_tokens):
         if tag == "equal" or i1 == i2:
             continue
         if runs and i1 - runs[-1][1] <= 1:
@@ -353,9 +345,9 @@ def _divergent_spans(text: str, start: int, end: int, ref: str, min_words: int) 
             runs.append([i1, i2, j1, j2])
     out = []
     for i1, i2, j1, j2 in runs:
-        words = [t for t in mt_tokens[i1:i2] if t[2][0].isalnum()]
-        if len(words) < min_words:
+        run = [t for t in mt_tokens[i1:i2] if words.is_word(t)]
+        if len(run) < min_words:
             continue
         replacement = ref[ref_tokens[j1][0] : ref_tokens[j2 - 1][1]] if j2 > j1 else ""
-        out.append((words[0][0], words[-1][1], replacement))
+        out.append((run[0][0], run[-1][1], replacement))
     return out

@@ -15,11 +15,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from mtcheck.document import Applicability, DocumentReport, Edit, Finding, InputError
+from mtcheck.document import DocumentReport, Edit, Finding, InputError
 from mtcheck.errors import MtcheckError
-from mtcheck.fix.edits import Composer, applied_span, apply, conflicts, shift
+from mtcheck.fix.choice import choose
+from mtcheck.fix.choice import fix_key as _key
+from mtcheck.fix.edits import Composer, applied_span, apply, shift
 from mtcheck.pipeline import Checker, Prepared
 from mtcheck.readers import Article
+from mtcheck.reporting import document_report
 
 # ruff stops after 100 passes; an article settles in 2-3 (a fix can only reveal its neighbour's).
 MAX_PASSES = 10
@@ -45,40 +48,6 @@ class FixOutcome:
     @property
     def changed(self) -> bool:
         return bool(self.edits)
-
-
-def allowed(finding: Finding, unsafe: bool) -> bool:
-    fix = finding.fix
-    if fix is None or not fix.edits:
-        return False
-    return fix.applicability is Applicability.SAFE or (unsafe and fix.applicability is Applicability.UNSAFE)
-
-
-def _order(finding: Finding) -> tuple[int, int, str]:
-    edits = finding.fix.edits  # type: ignore[union-attr]
-    lo, hi = min(e.start for e in edits), max(e.end for e in edits)
-    return lo, -(hi - lo), finding.code
-
-
-def choose(findings: Sequence[Finding], unsafe: bool, rejected: set[tuple]) -> list[Finding]:
-    """Fixes to apply in one pass: allowed, not rejected before, no two in conflict."""
-    chosen: list[Finding] = []
-    taken: list[Edit] = []
-    for f in sorted((f for f in findings if allowed(f, unsafe)), key=_order):
-        if _key(f) in rejected:
-            continue
-        edits = f.fix.edits  # type: ignore[union-attr]
-        if any(conflicts(a, b) for a in edits for b in taken):
-            continue
-        chosen.append(f)
-        taken.extend(edits)
-    return chosen
-
-
-def _key(f: Finding) -> tuple:
-    """Identifies a fix across passes, whose offsets move: rule, old text and new text."""
-    edits = f.fix.edits if f.fix else ()
-    return (f.code, f.text, tuple(e.replacement for e in edits))
 
 
 def introduced(old: Sequence[Finding], new: Sequence[Finding], edits: Sequence[Edit]) -> list[Finding]:
@@ -125,8 +94,8 @@ class Fixer:
         self.max_passes = max_passes
 
     def _check(self, article: Article) -> tuple[Prepared, DocumentReport]:
-        items, _ = self.checker.prepare_all([article], strict=True)
-        return items[0], self.checker.judge(items[0])
+        item = self.checker.prepare_all([article], strict=True).items[0]
+        return item, document_report(self.checker.judge(item), self.checker.settings)
 
     def fix(self, article: Article) -> FixOutcome:
         item, report = self._check(article)

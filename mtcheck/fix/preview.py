@@ -36,7 +36,7 @@ def corrected_text(report: DocumentReport, unsafe: bool = False) -> str:
     Conflicting fixes are resolved as ``mtcheck fix`` resolves them; unlike the command, no second
     check runs, so a fix that only appears after another is applied is not included.
     """
-    from mtcheck.fix.loop import choose
+    from mtcheck.fix.choice import choose
 
     chosen = choose(report.findings, unsafe, set())
     edits = sorted((e for f in chosen for e in f.fix.edits), key=lambda e: (e.start, e.end))  # type: ignore[union-attr]

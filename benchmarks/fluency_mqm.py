@@ -285,14 +285,15 @@ def document_quality(arts: list[Article], surps: dict, model: str) -> dict:
     from mtcheck.config import Config
     from mtcheck.pipeline import Checker, Prepared
     from mtcheck.readers import Article as Input
+    from mtcheck.reporting import document_report
 
     checker = Checker(Config())
     with_f, without_f, neg_mqm = [], [], []
     for art in arts:
         item = Prepared(Input(art.id, art.doc.text), art.doc)
-        base = checker.judge(item).quality
+        base = document_report(checker.judge(item), checker.settings).quality
         item.fluency = fluency.score_document(art.doc, [surps[s.text] for s in art.doc.sentences], model)
-        with_f.append(checker.judge(item).quality)
+        with_f.append(document_report(checker.judge(item), checker.settings).quality)
         without_f.append(base)
         neg_mqm.append(-sum(r["mqm_score"] for r in art.records) / len(art.records))
     return {

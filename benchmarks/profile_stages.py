@@ -78,20 +78,21 @@ def dev_jsonl(path: Path, n: int) -> int:
 def profile_run(articles: list, config, checker=None) -> dict:
     """Seconds per stage for one Checker pass over ``articles`` (models already loaded in ``checker``)."""
     from mtcheck.align import align_documents
-    from mtcheck.pipeline import Checker, prepare
+    from mtcheck.pipeline import Checker, PreparedBatch, prepare
     from mtcheck.render import render
+    from mtcheck.signature import ModelsUsed
 
     checker = checker or Checker(config)
     out: dict = {}
-    out["segment"], items = timed(lambda: [prepare(a, config) for a in articles])
+    out["segment"], items = timed(lambda: [prepare(a, config.input_settings) for a in articles])
     out["re_translate"], _ = timed(lambda: checker.attach_references(items))
     pairs = [it for it in items if it.reference is not None]
     out["align_chrf_only"], _ = timed(
-        lambda: [align_documents(it.doc, it.reference.document, embeddings="off") for it in pairs]
+        lambda: [align_documents(it.doc, it.reference.document) for it in pairs]
     )
     out["align_embeddings"], _ = timed(lambda: checker.align(items))
     out["language_model"], _ = timed(lambda: checker.score_fluency(items))
-    out["rules_and_scores"], report = timed(lambda: checker.judge_all(items, []))
+    out["rules_and_scores"], report = timed(lambda: checker.judge_all(PreparedBatch(items, [], ModelsUsed())))
     out["render_json"], _ = timed(lambda: render(report, "json"))
     out["render_text"], _ = timed(lambda: render(report, "text", color=False))
     out = {k: round(v, 3) for k, v in out.items()}
@@ -106,19 +107,17 @@ def section_example(args: argparse.Namespace) -> dict:
 
     imports = time.perf_counter() - started
     from mtcheck.config import Config
+    from mtcheck.models import ModelRegistry
     from mtcheck.pipeline import Checker
     from mtcheck.readers import read_article, read_text_file
 
-    config = Config(threads=args.threads)
+    config = Config(threads=args.threads, device="cpu")
     read_s, article = timed(lambda: read_article(str(EXAMPLE), "auto"))
     article.reference = read_text_file(str(EXAMPLE_REF))
-    checker = Checker(config)
-    from mtcheck.backends.causal_lm import CausalLMScorer
-    from mtcheck.backends.embeddings import get_embedder
-
-    lm_s, scorer = timed(lambda: CausalLMScorer.load(None, "cpu", args.threads, config.batch_size))
-    checker._scorer, checker.lm_name = scorer, scorer.name
-    emb_s, _ = timed(get_embedder)
+    registry = ModelRegistry(config.model_settings)
+    checker = Checker(config, models=registry)
+    lm_s, _ = timed(registry.fluency_scorer)
+    emb_s, _ = timed(registry.sentence_encoder)
     profile_run([article], config, checker)  # warm-up: allocator, wordfreq, rule tables
     runs = [profile_run([article], config, checker) for _ in range(args.repeats)]
     best = {k: min(r[k] for r in runs) for k in runs[0]}
@@ -136,23 +135,21 @@ def section_example(args: argparse.Namespace) -> dict:
 def section_batch(args: argparse.Namespace) -> dict:
     from mtcheck.batch import read_input
     from mtcheck.config import Config
+    from mtcheck.models import ModelRegistry
     from mtcheck.pipeline import Checker
 
-    config = Config(threads=args.threads)
+    config = Config(threads=args.threads, device="cpu")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "dev.jsonl"
         n = dev_jsonl(path, args.articles)
         read_s, (articles, _errors, _) = timed(lambda: read_input(str(path), "auto", config))
-    checker = Checker(config)
-    from mtcheck.backends.causal_lm import CausalLMScorer
-    from mtcheck.backends.embeddings import get_embedder
-
-    checker._scorer = CausalLMScorer.load(None, "cpu", args.threads, config.batch_size)
-    checker.lm_name = checker._scorer.name
-    get_embedder()
-    before = checker._scorer.tokens_scored
+    registry = ModelRegistry(config.model_settings)
+    checker = Checker(config, models=registry)
+    scorer = registry.fluency_scorer()
+    registry.sentence_encoder()
+    before = scorer.tokens_scored
     stages = profile_run(articles, config, checker)
-    tokens = checker._scorer.tokens_scored - before
+    tokens = scorer.tokens_scored - before
     return {
         "load_average_1min": load(),
         "articles": n,

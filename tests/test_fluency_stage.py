@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from mtcheck import fluency
 from mtcheck.config import Config
+from mtcheck.models import ModelRegistry
 from mtcheck.pipeline import Checker
 from mtcheck.readers import Article
 
@@ -60,10 +61,9 @@ def _checker(threshold: float | None = None) -> tuple[Checker, WordCostScorer]:
     rules = (
         {} if threshold is None else {"MT901": {"threshold": threshold}, "MT902": {"threshold": threshold}}
     )
-    checker = Checker(Config(fluency=True, embeddings="off", rules=rules))
+    config = Config(fluency=True, embeddings="off", rules=rules)
     scorer = WordCostScorer()
-    checker._scorer = scorer
-    checker.lm_name = scorer.name
+    checker = Checker(config, models=ModelRegistry(config.model_settings, scorer=scorer))
     return checker, scorer
 
 
@@ -113,8 +113,8 @@ def test_no_reference_and_no_fluency_rule_score_no_counterpart() -> None:
     checker, scorer = _checker()
     checker.run([Article("farm", MT)])
     assert len(scorer.calls) == 1  # MT sentences only: nothing to compare with
-    rules_off = Checker(Config(fluency=True, embeddings="off", ignore=["MT9"]))
+    off = Config(fluency=True, embeddings="off", ignore=["MT9"])
     quiet = WordCostScorer()
-    rules_off._scorer, rules_off.lm_name = quiet, quiet.name
+    rules_off = Checker(off, models=ModelRegistry(off.model_settings, scorer=quiet))
     rules_off.run([_article()])
     assert len(quiet.calls) == 1

@@ -93,13 +93,14 @@ def test_checker_runs_with_models_handed_in_through_the_registry() -> None:
         a.reference is not None and a.reference.document.text == "The minister spoke on Monday. Prices rose."
     )
     assert (a.reference.origin, a.reference.name) == ("model", "dict-translator@rev1")
-    # The encoder took part in the alignment: one batch per article, MT then re-translation sentences.
-    assert encoder.batches[0] == [s.text for s in a.document.sentences] + [
-        s.text for s in a.reference.document.sentences
+    # The encoder took part in the alignment: one call for the batch, each article's MT sentences then
+    # its re-translation's.
+    assert encoder.batches == [
+        [s.text for doc in (a, b) for d in (doc.document, doc.reference.document) for s in d.sentences]  # type: ignore[union-attr]
     ]
     assert [(p.mt, p.ref) for p in a.alignment] == [((0,), (0,)), ((1,), (1,))]
-    # The LM scored MT and re-translation sentences in one pass; its numbers reached the report.
-    assert len(lm.texts) == 3 + 3
+    # The LM scored every MT sentence of the batch in one pass; its numbers reached the report.
+    assert lm.texts[:3] == [s.text for doc in (a, b) for s in doc.document.sentences]
     assert a.fluency is not None and a.fluency.model == "length-lm@rev2"
     assert b.fluency is not None and all(s.fluency is not None for s in b.sentence_scores)
     # The model stage's own account of what it used is what the signature pins.

@@ -23,6 +23,7 @@ from mtcheck.settings import (
     ModelSettings,
     RaySettings,
     RuleSettings,
+    fluency_mode,
     freeze_options,
 )
 
@@ -77,8 +78,6 @@ class Config:
     source: Path | None = None  # where the file settings came from
 
     def __post_init__(self) -> None:
-        from mtcheck.features import fluency_mode
-
         self.fluency = fluency_mode(self.fluency)
 
     def merged(self, **flags: Any) -> Config:

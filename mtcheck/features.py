@@ -16,7 +16,8 @@ import logging
 from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
-from mtcheck.errors import ConfigError, ModelError
+from mtcheck.errors import ModelError
+from mtcheck.settings import fluency_mode
 
 if TYPE_CHECKING:
     from mtcheck.config import Config
@@ -50,17 +51,6 @@ def notice(message: str) -> None:
     if message not in _said:
         _said.add(message)
         log.warning(message)
-
-
-def fluency_mode(value: object) -> str:
-    """``fluency`` as one of MODES; booleans (older settings, ``Config(fluency=False)``) map to on/off."""
-    if value is True:
-        return "on"
-    if value is False:
-        return "off"
-    if value not in MODES:
-        raise ConfigError(f"fluency must be auto, on or off, not {value!r}")
-    return str(value)
 
 
 def fluency_enabled(config: Config) -> bool:

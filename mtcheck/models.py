@@ -84,7 +84,7 @@ class ModelRegistry:
 
     def fluency_scorer(self) -> FluencyScorer | None:
         """The causal LM that scores fluency; None when fluency is off."""
-        if not self.settings.fluency:
+        if self.settings.fluency == "off":
             return None
         with self._lock:
             if self._scorer is None:

@@ -25,6 +25,18 @@ LM_PRECISIONS = ("auto", "fp32", "int8", "fp16", "bf16")
 RAY_MODES = ("local", "auto")
 
 Options = tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
+MODES = ("auto", "on", "off")
+
+
+def fluency_mode(value: object) -> str:
+    """``fluency`` as one of MODES; booleans (older settings, ``Config(fluency=False)``) map to on/off."""
+    if value is True:
+        return "on"
+    if value is False:
+        return "off"
+    if value not in MODES:
+        raise ConfigError(f"fluency must be auto, on or off, not {value!r}")
+    return str(value)
 
 
 def freeze_options(options: Mapping[str, Mapping[str, Any]]) -> Options:
@@ -61,7 +73,7 @@ class RuleSettings:
 class ModelSettings:
     """What every model of a run is built from: which models, where they run, how they batch."""
 
-    fluency: bool = True  # score fluency with the causal LM
+    fluency: str = "auto"  # score fluency with the causal LM: auto | on | off (mtcheck.features decides auto)
     fluency_model: str | None = None  # None: the embedded offline default
     mt_model: str | None = None  # None: the model card for the source language
     engine: str = "transformers"  # transformers | apertium

@@ -83,9 +83,9 @@ def _articles() -> list[Article]:
 def test_checker_runs_with_models_handed_in_through_the_registry() -> None:
     translator, lm, encoder = DictTranslator(), LengthLM(), BagEncoder()
     registry = ModelRegistry(
-        ModelSettings(embeddings="auto"), translator=translator, scorer=lm, encoder=encoder
+        ModelSettings(fluency="on", embeddings="auto"), translator=translator, scorer=lm, encoder=encoder
     )
-    report = Checker(Config(), models=registry).run(_articles())
+    report = Checker(Config(fluency="on"), models=registry).run(_articles())
     # One translation call for the whole batch, with every source sentence, in order.
     assert translator.calls == [(list(SPANISH), "es")]
     a, b = report.documents
@@ -116,7 +116,7 @@ def test_checker_runs_with_models_handed_in_through_the_registry() -> None:
 
 
 def test_a_checker_keeps_no_record_of_earlier_runs() -> None:
-    registry = ModelRegistry(ModelSettings(fluency=False), translator=DictTranslator(), encoder=BagEncoder())
+    registry = ModelRegistry(ModelSettings(fluency="off"), translator=DictTranslator(), encoder=BagEncoder())
     checker = Checker(Config(fluency=False), models=registry)
     first = checker.run(_articles())
     plain = checker.run([Article("c", "The council met on Tuesday.")])
@@ -129,7 +129,7 @@ def test_a_checker_keeps_no_record_of_earlier_runs() -> None:
 
 def test_settings_decide_whether_a_stage_runs() -> None:
     lm, encoder = LengthLM(), BagEncoder()
-    registry = ModelRegistry(ModelSettings(fluency=False, embeddings="off"), scorer=lm, encoder=encoder)
+    registry = ModelRegistry(ModelSettings(fluency="off", embeddings="off"), scorer=lm, encoder=encoder)
     assert registry.fluency_scorer() is None and registry.sentence_encoder() is None
     report = Checker(Config(fluency=False, embeddings="off"), models=registry).run(
         [Article("a", "Prices went up.", reference="Prices rose.")]
@@ -145,8 +145,9 @@ def test_one_registry_loads_each_model_once(tmp_path: Path) -> None:
     registry = ModelRegistry(ModelSettings(fluency_model=str(folder), device="cpu", threads=1))
     assert registry.fluency_scorer() is registry.fluency_scorer()
     # Two Checkers (two requests of a server) share the loaded model.
-    one = Checker(Config(fluency_model=str(folder)), models=registry).run([Article("a", "the allies said .")])
-    two = Checker(Config(fluency_model=str(folder)), models=registry).run([Article("b", "nato will send .")])
+    config = Config(fluency_model=str(folder), fluency="on")
+    one = Checker(config, models=registry).run([Article("a", "the allies said .")])
+    two = Checker(config, models=registry).run([Article("b", "nato will send .")])
     assert one.signature.lm == two.signature.lm == folder.name
 
 

@@ -305,7 +305,7 @@ async def _page_article(form: page.Form, upload: Any) -> Any:
 
 
 def _page(service: Service, form: page.Form, report: Any = None, error: str | None = None) -> str:
-    from mtcheck.pipeline import signature
+    from mtcheck.signature import ModelsUsed, Signature
 
     return page.render_page(
         form,
@@ -313,7 +313,7 @@ def _page(service: Service, form: page.Form, report: Any = None, error: str | No
         error,
         needs_key=service.settings.api_key is not None,
         fluency_available=service.fluency_available,
-        signature=signature(service.config, None, service.models.lm_name),
+        signature=Signature.of(service.config.rule_settings, ModelsUsed(lm=service.models.lm_name)).render(),
     )
 
 

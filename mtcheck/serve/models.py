@@ -1,9 +1,7 @@
 """The service's one set of models, loaded at start-up and owned by one thread: the seam to Checker.
 
-Today's :class:`mtcheck.pipeline.Checker` loads its models lazily and keeps them on itself; a service
-needs them loaded once and shared by every request. This module is the only place that hands loaded
-models to a Checker (``_scorer``, ``_translators``), so that a model registry on the Checker side
-replaces this one file and nothing else in the service.
+A service needs its models loaded once and shared by every request: one
+:class:`mtcheck.models.ModelRegistry`, handed to each request's Checker.
 
 Every model stage runs on one dedicated thread, for three reasons:
 - the fast tokenizers of transformers fail ("Already borrowed") when two threads use one at once;
@@ -22,8 +20,10 @@ from typing import Any, TypeVar
 from mtcheck.backends.base import Translator
 from mtcheck.config import Config
 from mtcheck.errors import ConfigError
-from mtcheck.pipeline import Checker, Prepared, prepare
+from mtcheck.models import ModelRegistry
+from mtcheck.pipeline import Checker, Prepared, PreparedBatch, prepare
 from mtcheck.readers import Article
+from mtcheck.signature import FILE, ModelsUsed
 
 T = TypeVar("T")
 
@@ -37,8 +37,8 @@ class ModelHost:
     def __init__(self, config: Config) -> None:
         self.config = config
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="mtcheck-model")
+        self.registry = ModelRegistry(config.model_settings)
         self._scorer: Any = None
-        self._translators: dict[str, Translator] = {}
         self.lm_name: str | None = None
         self.stage_calls = 0  # model stages run (one per micro-batch), for /readyz and tests
         self.loaded = False
@@ -55,21 +55,14 @@ class ModelHost:
         from mtcheck.features import fluency_enabled
 
         if fluency_enabled(self.config):  # auto|on|off; "on" without the model stack: ModelError
-            from mtcheck.backends.causal_lm import CausalLMScorer
-
-            c = self.config
-            self._scorer = CausalLMScorer.load(c.fluency_model, c.device, c.threads, c.batch_size)
-            self.lm_name = self._scorer.name
+            self._scorer = self.registry.fluency_scorer()
+            self.lm_name = None if self._scorer is None else self._scorer.name
         if self.config.src_lang:
             self._translator(self.config.src_lang)
-        from mtcheck.align import resolve_embeddings
-
-        if resolve_embeddings(self.config.embeddings):
-            from mtcheck.backends.embeddings import get_embedder
-
-            get_embedder()
-        item = prepare(Article("warm-up", WARM_UP), self.config)
-        self.checker(self.config).judge_all([self._stages(self.config, [item])[0]], [])
+        self.registry.sentence_encoder()
+        item = prepare(Article("warm-up", WARM_UP), self.config.input_settings)
+        warm = PreparedBatch(self._stages(self.config, [item]), [], ModelsUsed())
+        self.checker(self.config).judge_all(warm)
         self.loaded = True
 
     @property
@@ -86,14 +79,25 @@ class ModelHost:
         """A Checker for one request's settings (its rules and gate) over the shared models."""
         if config.fluency == "on" and self._scorer is None:
             raise ConfigError("fluency is off on this service (started with --no-fluency)")
-        checker = Checker(config)
+        checker = Checker(config, models=self.registry)
         # "auto" scores fluency when this service loaded the model; "off" never does.
-        use = config.fluency != "off" and self._scorer is not None
-        checker.fluency_on = use
-        checker._scorer = self._scorer if use else None
-        checker.lm_name = self.lm_name if use else None
-        checker._translators = self._translators
+        checker.fluency_on = config.fluency != "off" and self._scorer is not None
         return checker
+
+    def used_by(self, item: Prepared) -> ModelsUsed:
+        """The models the model stages used for one prepared article, for its report's signature."""
+        translators: set[str] = set()
+        if item.reference is not None:
+            translators.add(FILE if item.reference.origin == FILE else item.reference.name)
+        encoder = self.registry.sentence_encoder() if item.alignment else None
+        quality = None
+        if item.words is not None:
+            from mtcheck.qe.model import load
+
+            model = load()
+            quality = f"{model.version}@{model.digest}"
+        lm = item.fluency.model if item.fluency is not None else None
+        return ModelsUsed.of(translators, lm, None if encoder is None else encoder.name, quality)
 
     def stages(self, config: Config, items: Sequence[Prepared]) -> list[Prepared]:
         """Re-translate, align and score fluency for all ``items`` in one pass on the model thread.
@@ -121,11 +125,7 @@ class ModelHost:
 
     def _translator(self, lang: str) -> Translator:
         """The engine for a language, made on first use (on the model thread, which owns it)."""
-        if lang not in self._translators:
-            from mtcheck.backends.retranslate import make_translator
-
-            self._translators[lang] = make_translator(self.config, lang)
-        return self._translators[lang]
+        return self.registry.translator(lang)
 
     # --- the thread ---------------------------------------------------------------------------
     def _on_model_thread(self, work: Callable[[], T]) -> T:

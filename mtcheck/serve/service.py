@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from mtcheck.config import Config
 from mtcheck.errors import MtcheckError
-from mtcheck.pipeline import Prepared, prepare
+from mtcheck.pipeline import Prepared, PreparedBatch, prepare
 from mtcheck.readers import Article
 from mtcheck.serve.batcher import Batcher, Closed, Job, QueueFull
 from mtcheck.serve.errors import ApiError
@@ -160,7 +160,7 @@ class Service:
         ready: list[tuple[Job, Prepared]] = []
         for job in jobs:
             try:
-                ready.append((job, prepare(job.payload.article, job.payload.config)))
+                ready.append((job, prepare(job.payload.article, job.payload.config.input_settings)))
             except MtcheckError as exc:
                 _fail(job.future, ApiError(422, str(exc)))
         if not ready:
@@ -208,10 +208,7 @@ class Service:
     def _answer(self, work: Work, item: Prepared) -> Answer:
         """This request's rules and gate over the prepared article, rendered in its format."""
         checker = self.models.checker(work.config)
-        if item.reference is not None:
-            ref = item.reference
-            checker.translator_name = "file" if ref.origin == "file" else ref.name
-        report = checker.judge_all([item], [])
+        report = checker.judge_all(PreparedBatch([item], [], self.models.used_by(item)))
         body = None
         if work.fmt is not None:
             from mtcheck.render import render

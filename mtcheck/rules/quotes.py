@@ -114,9 +114,7 @@ _REPORTING = (
 )
 # An attribution that closes a sentence of speech: `, said his lawyer, Ana Ruiz.`, `, the coach told
 # reporters.` (not `, as the minister said, ...`, which is still speech).
-_ATTRIBUTED = re.compile(
-    rf"[,?!]\s+(?!as\b)(?:[\w’'\-]+\s+){{0,5}}?{_REPORTING}\b[^.!?“”\"«»]*[.!?]"
-)
+_ATTRIBUTED = re.compile(rf"[,?!]\s+(?!as\b)(?:[\w’'\-]+\s+){{0,5}}?{_REPORTING}\b[^.!?“”\"«»]*[.!?]")
 
 
 def _starts_with_open_quote(marks: list[QuoteMark], para_start: int) -> bool:

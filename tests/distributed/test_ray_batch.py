@@ -202,7 +202,7 @@ def _mixed_feed(path: Path, n: int = 8) -> Path:
 
 @pytest.mark.parametrize("split", [False, True], ids=["rules-in-actor", "rules-in-tasks"])
 def test_signature_names_the_engine_as_a_local_run_does(cluster, tmp_path: Path, split: bool) -> None:
-    # A local run signs with the engine it ran last, whichever shard met which kind first.
+    # Both runs sign with every engine used (supplied files and Apertium), whichever shard met which first.
     config = Config().merged(
         fluency=False, engine="apertium", cache=False, ray="local", ray_shard_size=3, ray_split=split
     )
@@ -211,7 +211,8 @@ def test_signature_names_the_engine_as_a_local_run_does(cluster, tmp_path: Path,
     runner = RayRunner(config)
     remote = runner.run(articles, errors)
     assert runner.stats.mode == ("actors+rule-tasks" if split else "actors")
-    assert "mt:apertium" in local.signature
+    assert local.signature.translators == ("file", "apertium")
+    assert "|mt:file+apertium|" in local.signature.render()
     assert remote.to_json() == local.to_json()
 
 

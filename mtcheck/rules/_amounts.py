@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_UNIT_WORDS = [
+# Shared with rules/numbers.py (the words that may stand as the count of a magnitude).
+UNIT_WORDS = [
     "zero",
     "one",
     "two",
@@ -59,7 +60,7 @@ _SHORT_SCALES = {"mn": 10**6, "mln": 10**6, "bn": 10**9, "tn": 10**12, "trn": 10
 _ATTACHED_SCALES = {"m": 10**6, "b": 10**9, "k": 1_000}  # only written against the digits: 2.5m, 3k
 _FRACTIONS = {"half": 0.5, "quarter": 0.25, "third": 1 / 3}
 
-_WORD = "|".join(sorted([*_UNIT_WORDS, *_SCALES, "dozen"], key=len, reverse=True))
+_WORD = "|".join(sorted([*UNIT_WORDS, *_SCALES, "dozen"], key=len, reverse=True))
 # Digits: thousands grouped by a comma, full stop or (no-break, narrow no-break) space, or plain
 # digits with an optional decimal part. A space-grouped number needs groups of exactly three.
 _NUM = (

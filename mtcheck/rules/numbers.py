@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mtcheck.document import Applicability, Finding, Severity
+from mtcheck.rules._amounts import UNIT_WORDS
 from mtcheck.rules.base import Example, Rule, RuleContext, register
 
 _CAPITAL_NEXT = re.compile(r"\s+[A-Z]")
@@ -15,33 +16,7 @@ _COUNT_WORDS = frozenset(
     [
         "a",
         "an",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
+        *(word for word in UNIT_WORDS if word != "zero"),
         "hundred",
         "thousand",
         "several",

@@ -67,7 +67,7 @@ def test_auto_without_the_model_says_so_once_and_runs_rules(
     caplog.set_level(logging.WARNING, logger="mtcheck")
     first = Checker(Config()).run([Article("a", TEXT)], strict=True)
     second = Checker(Config()).run([Article("b", "the allies said .\n")], strict=True)
-    assert "|lm:none|" in first.signature and first.documents[0].fluency is None
+    assert "|lm:none|" in str(first.signature) and first.documents[0].fluency is None
     assert second.documents[0].fluency is None
     notices = [r.getMessage() for r in caplog.records if r.name == "mtcheck"]
     assert len(notices) == 1 and "ghost-lm" in notices[0] and "mtcheck models pull" in notices[0]
@@ -96,4 +96,4 @@ def test_cli_notice_is_one_stderr_line(no_default_model: None, tmp_path: Path) -
 
 def test_auto_with_the_stack_and_model_runs_fluency(embedded_home: Path) -> None:
     report = Checker(Config()).run([Article("a", TEXT)], strict=True)
-    assert "|lm:smollm2-135m|" in report.signature and report.documents[0].fluency is not None
+    assert "|lm:smollm2-135m|" in str(report.signature) and report.documents[0].fluency is not None

@@ -11,10 +11,9 @@ matrix; here one of them runs under the same cap too.
 
 from __future__ import annotations
 
-import os
-import resource
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -45,27 +44,40 @@ def _mtcheck() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "mtcheck"]
 
 
-def _cap() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+# The CLI runs as a grandchild under this small wrapper. Linux carries a process's peak RSS across
+# fork and exec (the forked copy of pytest's memory counts), so a child forked straight from a test
+# session that has loaded models would report the session's peak, not its own.
+_WRAPPER = """
+import os, resource, subprocess, sys
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1])))
+proc = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(proc.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss, usage.ru_utime, usage.ru_stime)
+"""
 
 
-def _run_capped(args: list[str], stdin: int | None = None) -> tuple[int, str, resource.struct_rusage]:
+@dataclass(frozen=True)
+class Usage:
+    """The CLI's own peak RSS (KiB, as ``ru_maxrss``) and CPU seconds."""
+
+    ru_maxrss: int
+    ru_utime: float
+    ru_stime: float
+
+
+def _run_capped(args: list[str], stdin: int | None = None) -> tuple[int, str, Usage]:
     """Run the CLI under the address-space cap; its exit code, stderr and its own resource usage."""
-    proc = subprocess.Popen(
-        [*_mtcheck(), *args],
+    proc = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, str(ADDRESS_SPACE), *_mtcheck(), *args],
         stdin=stdin,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        preexec_fn=_cap,
+        capture_output=True,
+        check=True,
     )
-    assert proc.stderr is not None
-    stderr = proc.stderr.read().decode()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, stderr, usage
+    code, maxrss, utime, stime = proc.stdout.decode().split()
+    return int(code), proc.stderr.decode(), Usage(int(maxrss), float(utime), float(stime))
 
 
-def _check(text: str, folder: Path) -> tuple[int, str, resource.struct_rusage]:
+def _check(text: str, folder: Path) -> tuple[int, str, Usage]:
     path = folder / "a.txt"
     path.write_text(text, encoding="utf-8")
     return _run_capped(["check", str(path), "--no-fluency", "-f", "json", "-o", str(folder / "r.json")])

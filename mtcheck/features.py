@@ -7,43 +7,25 @@ logger, what is off and what turns it on; ``on`` makes a missing stack a :class:
 line, exit 2); ``off`` never runs it. What ran is recorded in the report signature (``lm:none`` when
 fluency did not run).
 
-Only ``importlib.util.find_spec`` is used here, so that deciding costs no import of torch.
+Whether the stack is installed is asked of :mod:`mtcheck.backends.stack` (``find_spec`` only), so
+deciding costs no import of torch.
 """
 
 from __future__ import annotations
 
 import logging
-from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
-from mtcheck.errors import ModelError
+from mtcheck.backends.stack import MODELS_EXTRA, missing, require_models
 from mtcheck.settings import fluency_mode
 
 if TYPE_CHECKING:
     from mtcheck.config import Config
 
 MODES = ("auto", "on", "off")
-MODELS_EXTRA = "mtcheck[models]"
-# Import names the model features need at run time; converting a packaged GGUF needs CONVERT too.
-STACK = ("torch", "transformers", "safetensors")
-CONVERT = ("gguf", "accelerate")
 
 log = logging.getLogger("mtcheck")
 _said: set[str] = set()
-
-
-def missing(modules: tuple[str, ...] = STACK) -> list[str]:
-    """The modules of ``modules`` that are not installed (empty when all are)."""
-    return [name for name in modules if find_spec(name) is None]
-
-
-def require_models(what: str, modules: tuple[str, ...] = STACK) -> None:
-    """ModelError naming the extra when the model stack is not installed; ``what`` needs it."""
-    gone = missing(modules)
-    if gone:
-        raise ModelError(
-            f"{what} needs the model stack ({', '.join(gone)} not installed): pip install '{MODELS_EXTRA}'"
-        )
 
 
 def notice(message: str) -> None:

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,3 +67,36 @@ def test_the_old_adequacy_align_cycle_is_caught(tmp_path: Path) -> None:
     broken = _lint(root)
     assert broken.returncode != 0
     assert "No import cycles BROKEN" in broken.stdout
+
+
+def test_the_contracts_carry_no_exceptions() -> None:
+    """Every contract holds as written: no ``ignore_imports`` anywhere, so nothing is waved through."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    assert config["contracts"], "no import contracts in pyproject.toml"
+    assert [c["name"] for c in config["contracts"] if c.get("ignore_imports")] == []
+    assert "ignore_imports" not in config
+
+
+def test_a_rule_reaching_the_fix_loop_is_caught(tmp_path: Path) -> None:
+    """Rules use the edit helpers (mtcheck.edits); the fix loop above the pipeline is out of reach."""
+    root = _copy(tmp_path)
+    base = root / "mtcheck" / "rules" / "base.py"
+    extra = "\n\ndef _loop():\n    from mtcheck.fix.loop import Fixer  # noqa\n"
+    base.write_text(base.read_text(encoding="utf-8") + extra)
+    broken = _lint(root)
+    assert broken.returncode != 0
+    assert "No import cycles BROKEN" in broken.stdout
+    assert "Layers, from the command line down to the value types BROKEN" in broken.stdout
+    assert "mtcheck.rules.base -> mtcheck.fix.loop" in broken.stdout
+
+
+def test_a_backend_asking_the_feature_settings_is_caught(tmp_path: Path) -> None:
+    """Backends ask mtcheck.backends.stack whether torch is there, never mtcheck.features (settings)."""
+    root = _copy(tmp_path)
+    retranslate = root / "mtcheck" / "backends" / "retranslate.py"
+    extra = "\n\ndef _ask():\n    from mtcheck.features import fluency_enabled  # noqa\n"
+    retranslate.write_text(retranslate.read_text(encoding="utf-8") + extra)
+    broken = _lint(root)
+    assert broken.returncode != 0
+    assert "Backends take plain arguments, never settings BROKEN" in broken.stdout
+    assert "mtcheck.backends.retranslate -> mtcheck.features" in broken.stdout

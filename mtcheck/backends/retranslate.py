@@ -38,7 +38,7 @@ def make_translator(
 
         inner = ApertiumTranslator()
     else:
-        from mtcheck.features import require_models
+        from mtcheck.backends.stack import require_models
 
         require_models("re-translation with --engine transformers (or --engine apertium, or --reference)")
         from mtcheck.backends.cards import resolve

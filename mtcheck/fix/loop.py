@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mtcheck.document import DocumentReport, Edit, Finding, InputError
+from mtcheck.edits.choice import choose
+from mtcheck.edits.choice import fix_key as _key
+from mtcheck.edits.ops import Composer, applied_span, apply, shift
 from mtcheck.errors import MtcheckError
-from mtcheck.fix.choice import choose
-from mtcheck.fix.choice import fix_key as _key
-from mtcheck.fix.edits import Composer, applied_span, apply, shift
 from mtcheck.pipeline import Checker, Prepared
 from mtcheck.readers import Article
 from mtcheck.reporting import document_report

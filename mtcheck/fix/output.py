@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtcheck.document import Edit, InputError
+from mtcheck.edits.source import fixed_file
 from mtcheck.errors import MtcheckError, OutputError
 from mtcheck.fix.loop import Fixer, FixOutcome
-from mtcheck.fix.source import fixed_file
 from mtcheck.pipeline import Checker
 from mtcheck.readers import Article
 

@@ -98,7 +98,7 @@ class DocumentView:
 
 
 def _fixes(report: DocumentReport) -> tuple[list[FixView | None], str | None]:
-    from mtcheck.fix.preview import before_after, corrected_text
+    from mtcheck.edits.preview import before_after, corrected_text
 
     views: list[FixView | None] = []
     for f in report.findings:

@@ -78,13 +78,13 @@ def _fixes(doc: DocumentReport, f: Finding, uri: str, artifact: int) -> list[dic
     edits = sorted(fix.edits, key=lambda e: (e.start, e.end))
     origin = doc.document.origin
     if origin is not None:
-        from mtcheck.fix.source import place
+        from mtcheck.edits.source import place
 
         placed = place(origin, edits)
         if placed.refused:
             return None  # the edit crosses markup: no automatic fix to offer
         edits = placed.edits
-    from mtcheck.fix.preview import before_after
+    from mtcheck.edits.preview import before_after
 
     pair = before_after(doc.document.text, f)
     what = f"{pair[0]} → {pair[1]}" if pair else f"replace {f.text!r}"

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mtcheck.document import DocumentReport, Finding, Report
-from mtcheck.fix.preview import before_after
+from mtcheck.edits.preview import before_after
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _CONTEXT = 60  # characters of the sentence shown either side of a span

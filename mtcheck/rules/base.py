@@ -167,7 +167,7 @@ class Rule:
         a safe or unsafe rule without a suggestion has no fix. Rules whose suggestion is not a plain
         replacement of the span override this.
         """
-        from mtcheck.fix.derive import edits_for
+        from mtcheck.edits.derive import edits_for
 
         applicability = self.fix_applicability
         if applicability is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mtcheck.fix.preview import corrected_text
+from mtcheck.edits.preview import corrected_text
 from mtcheck.render import render
 from tests.browser.test_html_browser import _open, browser  # noqa: F401  (the module's fixture)
 from tests.render.reports import nato_report

@@ -8,8 +8,8 @@ import pytest
 
 from mtcheck.config import load_config
 from mtcheck.document import Applicability, Edit, Finding, Severity
-from mtcheck.fix.derive import deletion, minimal_edit
-from mtcheck.fix.edits import Composer, apply, conflicts, shift
+from mtcheck.edits.derive import deletion, minimal_edit
+from mtcheck.edits.ops import Composer, apply, conflicts, shift
 from mtcheck.fix.loop import Fixer, choose, introduced
 from mtcheck.pipeline import Checker
 from mtcheck.readers import Article

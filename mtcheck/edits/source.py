@@ -13,10 +13,13 @@ import html
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mtcheck.document import Edit
-from mtcheck.fix.edits import apply
-from mtcheck.readers.origin import Origin
+from mtcheck.edits.ops import apply
+
+if TYPE_CHECKING:  # a type only: edits sit below the readers, which hand the Origin in
+    from mtcheck.readers.origin import Origin
 
 
 @dataclass

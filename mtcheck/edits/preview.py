@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mtcheck.document import DocumentReport, Finding
-from mtcheck.fix.edits import apply
+from mtcheck.edits.ops import apply
 
 _WORD_EDGE = 12  # characters of context either side before widening to whole words
 
@@ -36,7 +36,7 @@ def corrected_text(report: DocumentReport, unsafe: bool = False) -> str:
     Conflicting fixes are resolved as ``mtcheck fix`` resolves them; unlike the command, no second
     check runs, so a fix that only appears after another is applied is not included.
     """
-    from mtcheck.fix.choice import choose
+    from mtcheck.edits.choice import choose
 
     chosen = choose(report.findings, unsafe, set())
     edits = sorted((e for f in chosen for e in f.fix.edits), key=lambda e: (e.start, e.end))  # type: ignore[union-attr]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mtcheck.document import Applicability, Edit, Finding
-from mtcheck.fix.edits import conflicts
+from mtcheck.edits.ops import conflicts
 
 __all__ = ["allowed", "choose", "fix_key"]
 

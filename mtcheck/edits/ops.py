@@ -104,7 +104,7 @@ class Composer:
 
     def edits(self) -> list[Edit]:
         """Minimal edits that turn the original text into the current one."""
-        from mtcheck.fix.derive import minimal_edit
+        from mtcheck.edits.derive import minimal_edit
 
         out: list[Edit] = []
         pos, pending = 0, ""

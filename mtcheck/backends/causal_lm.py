@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mtcheck.backends.packed import packs, register, spans, supported
 from mtcheck.errors import ModelError
 
 if TYPE_CHECKING:
@@ -82,6 +83,10 @@ class CausalLMScorer:
         self.device = device
         self.batch_size = batch_size
         self.tokens_scored = 0  # running count, for benchmarks and progress
+        # Many sentences per pass where the model family allows it (see mtcheck.backends.packed).
+        self.packed = supported(model, precision)
+        if self.packed:
+            model.config._attn_implementation = register()
 
     # --- loading ------------------------------------------------------------------------------
     @classmethod
@@ -170,10 +175,17 @@ class CausalLMScorer:
         rows = self._rows(texts)
         nats: list[list[float]] = [[] for _ in rows]
         done = 0
+        lengths = [len(r.ids) for r in rows]
+        if self.packed:
+            # +1: each row carries its prefix token.
+            groups = packs([n + 1 for n in lengths])
+            score = self._score_pack
+        else:
+            groups, score = equal_length_batches(lengths, self.batch_size), self._score_batch
         with torch.inference_mode():
-            for group in equal_length_batches([len(r.ids) for r in rows], self.batch_size):
+            for group in groups:
                 batch = [rows[i] for i in group]
-                for i, values in zip(group, self._score_batch(batch), strict=True):
+                for i, values in zip(group, score(batch), strict=True):
                     nats[i] = values
                 done += len(group)
                 if progress is not None:
@@ -195,6 +207,31 @@ class CausalLMScorer:
             for w in range(0, len(ids), WINDOW):
                 rows.append(_Row(t, list(ids[w : w + WINDOW]), [tuple(o) for o in offsets[w : w + WINDOW]]))
         return rows
+
+    def _score_pack(self, batch: Sequence[_Row]) -> list[list[float]]:
+        """One packed pass (:mod:`mtcheck.backends.packed`): the rows end to end, each from position 0."""
+        import torch
+
+        ids: list[int] = []
+        positions: list[int] = []
+        for row in batch:
+            ids += [self.prefix_id, *row.ids]
+            positions += range(len(row.ids) + 1)
+        input_ids = torch.tensor([ids], dtype=torch.long, device=self.device)
+        position_ids = torch.tensor([positions], dtype=torch.long, device=self.device)
+        hidden = self.model.base_model(
+            input_ids=input_ids,
+            position_ids=position_ids,
+            use_cache=False,
+            mtcheck_spans=spans([len(r.ids) + 1 for r in batch]),
+        ).last_hidden_state[0]
+        # Position t predicts token t+1 within its row: every position but each row's last.
+        starts = torch.tensor(positions, device=self.device) != 0
+        targets = input_ids[0][starts]
+        states = hidden[torch.roll(starts, -1)]
+        nll = token_nll(self.model, states, targets)
+        self.tokens_scored += int(targets.numel())
+        return [part.tolist() for part in torch.split(nll.cpu(), [len(r.ids) for r in batch])]
 
     def _score_batch(self, batch: Sequence[_Row]) -> list[list[float]]:
         import torch

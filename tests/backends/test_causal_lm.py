@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from mtcheck.backends import causal_lm
+from mtcheck.backends import packed as packed_mod
 from mtcheck.backends.causal_lm import CausalLMScorer
 from mtcheck.errors import ModelError
 
@@ -83,3 +84,36 @@ def test_missing_folder_is_a_model_error(tmp_path: Path) -> None:
 def test_unknown_device_is_a_model_error(tiny_causal_dir: Path) -> None:
     with pytest.raises(ModelError, match="unknown device"):
         CausalLMScorer.load(str(tiny_causal_dir), device="tpu", threads=1)
+
+
+def test_packed_passes_score_as_equal_length_batches(
+    scorer: CausalLMScorer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sentences laid end to end in one pass score as when each is batched only with its own length."""
+    assert scorer.packed  # a Llama in fp32: packed by default
+    packed = scorer.surprisals(TEXTS)
+    monkeypatch.setattr(packed_mod, "PACK_TOKENS", 12)  # several packs, a row longer than a pack alone
+    small = scorer.surprisals(TEXTS)
+    monkeypatch.setattr(scorer, "packed", False)
+    batched = scorer.surprisals(TEXTS)
+    for a, b, c in zip(packed, small, batched, strict=True):
+        assert [t[:2] for t in a] == [t[:2] for t in c] == [t[:2] for t in b]
+        assert max((abs(x[2] - y[2]) for x, y in zip(a, c, strict=True)), default=0.0) < 1e-4
+        assert max((abs(x[2] - y[2]) for x, y in zip(b, c, strict=True)), default=0.0) < 1e-4
+
+
+def test_packs_and_spans() -> None:
+    # Longest first; a pack never exceeds the budget unless one row alone does.
+    assert packed_mod.packs([5, 3, 5, 2, 9], budget=8) == [[4], [0], [2, 1], [3]]
+    # Runs of equal lengths become one attention call each: (start offset, length, count).
+    assert packed_mod.spans([3, 3, 2, 3]) == [(0, 3, 2), (6, 2, 1), (8, 3, 1)]
+
+
+def test_only_llama_family_in_float_is_packed(scorer: CausalLMScorer) -> None:
+    assert packed_mod.supported(scorer.model, "fp32")
+    assert not packed_mod.supported(scorer.model, "int8")  # per-tensor activation scales span the pack
+
+    class Other:
+        config = type("Config", (), {"model_type": "gpt2"})()
+
+    assert not packed_mod.supported(Other(), "fp32")

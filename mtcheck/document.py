@@ -367,9 +367,15 @@ class InputError:
     id: str
     reason: str
     line: int | None = None
+    # How many bad inputs this entry stands for: more than 1 only for the one entry that sums up a
+    # file's bad lines past the first few hundred (mtcheck.readers.feeds), so memory stays bounded.
+    count: int = 1
 
     def to_json(self) -> dict:
-        return {"id": self.id, "line": self.line, "reason": self.reason}
+        out: dict = {"id": self.id, "line": self.line, "reason": self.reason}
+        if self.count != 1:
+            out["count"] = self.count
+        return out
 
 
 @dataclass(frozen=True)

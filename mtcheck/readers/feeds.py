@@ -26,6 +26,9 @@ FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
 _ROLE = re.compile(r"^(?P<name>.+)\.(?P<role>ref|src)(?:\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?))?$")
 _LANG_TAG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
 _JSONL_KEYS = {"id", "mt", "reference", "source", "src_lang"}
+# Bad lines of one JSONL file reported one by one; the rest are counted in one summary entry. A file
+# of millions of tiny bad lines otherwise held an InputError (~300 bytes) for each of them.
+LISTED_BAD_LINES = 500
 
 
 def kind_of(path: str) -> str:
@@ -263,6 +266,7 @@ def _read_jsonl_stream(stream: BinaryIO, path: str, max_chars: int | None = None
         stream = io.BytesIO(text.encode("utf-8"))
     articles: list[Article] = []
     errors: list[InputError] = []
+    unlisted = first_unlisted = 0  # bad lines past LISTED_BAD_LINES, and the first of them
     seen: dict[str, int] = {}
     for number, raw in enumerate(iter_lines(stream, limit), start=1):
         if raw is not None and not raw.strip():
@@ -274,8 +278,18 @@ def _read_jsonl_stream(stream: BinaryIO, path: str, max_chars: int | None = None
             item = _parse_line(raw, number)
             articles.append(_jsonl_article(item, seen, number, chars))
         except ValueError as exc:
+            if len(errors) >= LISTED_BAD_LINES:
+                unlisted += 1
+                first_unlisted = first_unlisted or number
+                continue
             doc_id = _guess_id(item) or f"{Path(path).name}:{number}"
             errors.append(InputError(doc_id, str(exc), line=number))
+    if unlisted:
+        reason = (
+            f"{unlisted:,} more bad lines, not listed one by one after the first {LISTED_BAD_LINES:,}; "
+            f"the first of them at line {first_unlisted:,}"
+        )
+        errors.append(InputError(f"{Path(path).name}:{first_unlisted}", reason, first_unlisted, unlisted))
     if not articles and not errors:
         raise InputFileError(f"{path}: no articles (one JSON object per line expected)")
     return articles, errors

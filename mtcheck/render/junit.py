@@ -75,8 +75,8 @@ def to_xml(report: Report, fail_on: str | None = None, paths: Mapping[str, str] 
         summary = f"quality {doc.quality:.1f}, verdict {doc.verdict}"
         out.text = _clean("\n".join([summary, *(_detail(doc, i) for i in rest)]))
     for err in report.errors:
-        tests += 1
-        errors += 1
+        tests += err.count  # a summary entry stands for err.count unread lines
+        errors += err.count
         case = ET.SubElement(suite, "testcase", name=_clean(err.id), classname="mtcheck", time="0")
         where = f" (line {err.line})" if err.line else ""
         ET.SubElement(case, "error", type="input", message=_clean(f"not checked{where}: {err.reason}"))

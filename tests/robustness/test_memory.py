@@ -11,6 +11,7 @@ matrix; here one of them runs under the same cap too.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -120,3 +121,32 @@ def test_endless_stdin_under_the_cap() -> None:
         code, stderr, usage = _run_capped(["check", "-", "--no-fluency"], stdin=zero.fileno())
     assert code == 2 and stderr.count("\n") == 1 and "over --max-chars" in stderr, stderr
     assert usage.ru_maxrss * 1024 < 512 << 20
+
+
+def _bad_lines_batch(folder: Path, bad: int) -> tuple[int, dict, Usage]:
+    """A JSONL batch of ``bad`` tiny unparseable lines around two good ones, through the capped CLI."""
+    path = folder / f"bad{bad}.jsonl"
+    good = '{"id": "%s", "mt": "The ministers met in Brussels on Tuesday."}\n'
+    path.write_text(good % "first" + "x\n" * bad + good % "last", encoding="utf-8")
+    out = folder / f"bad{bad}.json"
+    code, stderr, usage = _run_capped(["batch", str(path), "--no-fluency", "-f", "json", "-o", str(out)])
+    assert code == 1 and "internal error" not in stderr, stderr  # bad lines fail the batch, no crash
+    return code, json.loads(out.read_text(encoding="utf-8")), usage
+
+
+def test_millions_of_bad_lines_keep_memory_and_report_bounded(tmp_path: Path) -> None:
+    """Each bad JSONL line used to keep an InputError (~450 bytes of peak RSS each, and a 21 MB JSON
+    report for 200,000 lines of "x"): the first few hundred are listed with their line numbers, the
+    rest counted exactly in one summary entry."""
+    _, small, small_usage = _bad_lines_batch(tmp_path, 2_000)
+    _, report, usage = _bad_lines_batch(tmp_path, 200_000)
+    assert [d["id"] for d in report["documents"]] == ["first", "last"]
+    errors = report["errors"]
+    assert sum(e.get("count", 1) for e in errors) == 200_000  # an exact count
+    assert [e["line"] for e in errors[:3]] == [2, 3, 4]  # listed ones keep their line numbers
+    summary = errors[-1]
+    assert summary["count"] > 1 and f"{summary['count']:,} more bad lines" in summary["reason"]
+    assert summary["line"] == errors[-2]["line"] + 1  # where the unlisted ones begin
+    assert len(errors) == len(small["errors"]) < 1_000
+    grown = (usage.ru_maxrss - small_usage.ru_maxrss) * 1024
+    assert grown < 30 << 20, f"peak RSS grew {grown / 2**20:.0f} MB from 2,000 to 200,000 bad lines"

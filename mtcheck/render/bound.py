@@ -1,16 +1,28 @@
 """The report bound: what a rendered report lists, so that no input can flood an editor or a service.
 
 Renderers see a bounded view of the report, never the report itself changed: ``mtcheck fix``, the
-baseline and the counts work on every finding. Two limits apply to the view:
+baseline and the counts work on every finding. These limits apply to the view, per document:
 
-- per document, at most ``max_repeats`` findings of one rule are listed; the rest become one
-  summary entry at the place of the first one left out, which says how many it stands for and
-  where the first few of them are (JSON adds ``"collapsed": {"count": N, "first": [...]}``);
+- at most ``max_repeats`` findings of one rule are listed; the rest become one summary entry at the
+  place of the first one left out, which says how many it stands for and where the first few of
+  them are (JSON adds ``"collapsed": {"count": N, "first": [...]}``);
+- at most ``max(max_repeats, FINDINGS_FLOOR, len(text) // CHARS_PER_FINDING)`` findings are listed
+  in all; a finding past that budget joins its rule's summary entry the same way. A listed
+  finding costs up to ~1.5 KB (SARIF, HTML), so a text that trips many rules at once could
+  otherwise make a report hundreds of times its size;
+- at most ``max(SENTENCE_FLOOR, len(text) // CHARS_PER_SENTENCE)`` sentences get records of their
+  own (``sentences``, ``sentence_scores``, ``alignment``; the HTML sentence elements and chart bars);
+  the rest are summed up in one added key, ``"sentences_collapsed"``. A sentence costs ~130 bytes of
+  JSON and ~330 of HTML, so sentence-dense text (one-letter lines: a sentence per two characters)
+  made JSON reports 75 and HTML 125 times its size;
 - messages and evidence (which quote article or re-translation text) are cut to ``SNIPPET_CHARS``
   characters, ``…`` marking the cut. A finding's ``text`` and ``suggestion`` are never cut: the
   contract says ``text[start:end] == finding.text``, and a suggestion is an edit to apply as is.
 
-The summary counts and the verdict stay those of the full report.
+Every record that is listed is exact (a sentence record is one sentence, a finding one finding);
+the summary counts and the verdict stay those of the full report. No real article meets these
+budgets (``benchmarks/report_bound.py`` measures the most findings of one rule and in all, and the
+densest sentences, over the dev and clean corpora).
 """
 
 from __future__ import annotations
@@ -25,6 +37,13 @@ from mtcheck.document import DocumentReport, Finding, Report, Severity
 DEFAULT_MAX_REPEATS: int = Config.report_max_repeats
 SNIPPET_CHARS = 300  # characters of a message or evidence shown in a report
 FIRST_SHOWN = 5  # positions of collapsed findings named in the summary entry
+# Characters of text per listed finding / sentence record above the floors: a listed finding costs at
+# most ~1.5 KB in any format and a sentence ~330 bytes of HTML (its element and its chart bar), so
+# these keep each part near 25 and 14 times the text. Real news averages ~120 characters a sentence.
+CHARS_PER_FINDING = 60
+CHARS_PER_SENTENCE = 24
+FINDINGS_FLOOR = 200  # a document lists this many findings in all, however short it is
+SENTENCE_FLOOR = 100  # a text with at most this many sentences lists each of them, however short
 
 
 @dataclass
@@ -48,9 +67,32 @@ class BoundedDocumentReport(DocumentReport):
     """A document's report as rendered: findings bounded, counts those of every finding."""
 
     full_counts: dict[str, int] = field(default_factory=dict)
+    listed_sentences: int | None = None  # sentences 0..n-1 have records; None: every sentence
+    sentences_collapsed: dict | None = None  # what the sentences past listed_sentences add up to
 
     def counts(self) -> dict[str, int]:
         return dict(self.full_counts)
+
+    def to_json(self) -> dict:
+        if self.listed_sentences is None:
+            return super().to_json()
+        # The base record of a document whose sentence list stops at the budget: building a dict
+        # for each of a million sentences only to drop them cost seconds on sentence-dense text.
+        doc = self.document
+        short = dataclasses.replace(doc, sentences=doc.sentences[: self.listed_sentences])
+        out = DocumentReport.to_json(dataclasses.replace(self, document=short))
+        out["sentences_collapsed"] = self.sentences_collapsed
+        return out
+
+
+def finding_budget(doc: DocumentReport, max_repeats: int) -> int:
+    """How many findings the rendered ``doc`` lists in all."""
+    return max(max_repeats, FINDINGS_FLOOR, len(doc.document.text) // CHARS_PER_FINDING)
+
+
+def sentence_budget(doc: DocumentReport) -> int:
+    """How many sentences of the rendered ``doc`` get records of their own."""
+    return max(SENTENCE_FLOOR, len(doc.document.text) // CHARS_PER_SENTENCE)
 
 
 def snippet(value: str | None, limit: int = SNIPPET_CHARS) -> str | None:
@@ -80,9 +122,10 @@ def _summary(rest: list[Finding], shown: int) -> CollapsedFindings:
     capped = (
         " (the rule stopped there; there may be more)" if shown + len(rest) >= MAX_FINDINGS_PER_RULE else ""
     )
+    listed = f"after the first {shown:,}" if shown else "(the report's list of findings is full)"
     message = (
         f"{len(rest):,} more {head.code} findings in this document{capped}, not listed one by one "
-        f"after the first {shown:,}; the first of them at line:col {where}{more}"
+        f"{listed}; the first of them at line:col {where}{more}"
     )
     values = {f.name: getattr(head, f.name) for f in dataclasses.fields(Finding) if f.init}
     values.update(message=message, suggestion=None, evidence=None, severity=severity)
@@ -91,29 +134,56 @@ def _summary(rest: list[Finding], shown: int) -> CollapsedFindings:
     return CollapsedFindings(**values, count=len(rest), first=rest[:FIRST_SHOWN])
 
 
+def _collapsed_sentences(doc: DocumentReport, n: int) -> dict:
+    """The added ``sentences_collapsed`` entry: sentences ``n`` on, their span and their quality."""
+    rest = doc.document.sentences[n:]
+    quality = [s.quality for s in doc.sentence_scores if s.index >= n]
+    return {
+        "count": len(rest),
+        "from_index": rest[0].index,
+        "start": rest[0].start,
+        "end": rest[-1].end,
+        "min_quality": round(min(quality), 1) if quality else None,
+        "mean_quality": round(sum(quality) / len(quality), 1) if quality else None,
+    }
+
+
 def bound_document(doc: DocumentReport, max_repeats: int = DEFAULT_MAX_REPEATS) -> DocumentReport:
-    """``doc`` as rendered: at most ``max_repeats`` findings per rule, then one summary entry."""
+    """``doc`` as rendered: findings and sentence records within the budgets above."""
     per_code = Counter(f.code for f in doc.findings)
+    budget = finding_budget(doc, max_repeats)
+    n_sentences = sentence_budget(doc)
     long_text = any(
         v is not None and len(v) > SNIPPET_CHARS for f in doc.findings for v in (f.message, f.evidence)
     )
-    if (not per_code or max(per_code.values()) <= max_repeats) and not long_text:
+    dense = len(doc.document.sentences) > n_sentences
+    few = not per_code or (max(per_code.values()) <= max_repeats and len(doc.findings) <= budget)
+    if few and not long_text and not dense:
         return doc
-    seen: Counter[str] = Counter()
+    seen: Counter[str] = Counter()  # listed findings per rule
     rest: dict[str, list[Finding]] = {}
     listed: list[Finding | str] = []  # a code marks where its summary entry goes
+    total = 0
     for f in doc.findings:
-        seen[f.code] += 1
-        if seen[f.code] <= max_repeats:
+        if f.code not in rest and seen[f.code] < max_repeats and total < budget:
+            seen[f.code] += 1
+            total += 1
             listed.append(_snipped(f))
         else:
             if f.code not in rest:
                 rest[f.code] = []
                 listed.append(f.code)
             rest[f.code].append(f)
-    findings = [_summary(rest[x], max_repeats) if isinstance(x, str) else x for x in listed]
+    findings = [_summary(rest[x], seen[x]) if isinstance(x, str) else x for x in listed]
     values = {f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.init}
     values.update(findings=findings, full_counts=doc.counts())
+    if dense:
+        values.update(
+            sentence_scores=[s for s in doc.sentence_scores if s.index < n_sentences],
+            alignment=doc.alignment[:n_sentences],
+            listed_sentences=n_sentences,
+            sentences_collapsed=_collapsed_sentences(doc, n_sentences),
+        )
     return BoundedDocumentReport(**values)
 
 

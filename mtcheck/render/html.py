@@ -124,7 +124,11 @@ def _sentences(report: DocumentReport) -> list[SentenceView]:
     doc = report.document
     text, findings = doc.text, report.findings
     cuts = {0, len(text)}
-    for s in doc.sentences:
+    # The bounded view (mtcheck.render.bound) may give only the first sentences elements of their
+    # own; the text after them is shown plain, findings still marked.
+    listed = getattr(report, "listed_sentences", None)
+    listed = len(doc.sentences) if listed is None else listed
+    for s in doc.sentences[:listed]:
         cuts.update((s.start, s.end))
     for f in findings:
         cuts.update((f.start, f.end))
@@ -144,7 +148,7 @@ def _sentences(report: DocumentReport) -> list[SentenceView]:
         if a == b:
             continue
         sent = doc.sentence_at(a)
-        index = sent.index if sent is not None and a < sent.end else None
+        index = sent.index if sent is not None and a < sent.end and sent.index < listed else None
         while k < len(order) and findings[order[k]].start <= a:
             active.append(order[k])
             k += 1

@@ -11,6 +11,7 @@ is what `fix`, the baseline and the gate read.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +24,9 @@ from mtcheck.render import FORMATS, render
 from mtcheck.render.bound import SNIPPET_CHARS, bound_report
 
 RULES_ONLY = Config(fluency=False)
-FRAME = 64 * 1024  # a report's fixed part (headers, styles, summary) on top of the 50x bound
+# On top of the 50x: a report's fixed part (styles, script, summary: under 64 KiB) and the first 200
+# findings a document always lists (report_max_repeats' default; at most ~1.5 KiB each, in SARIF).
+FRAME = 64 * 1024 + 200 * 1536
 
 
 def _report(text: str, fmt: str = "text"):
@@ -31,19 +34,39 @@ def _report(text: str, fmt: str = "text"):
     return check_article(article, RULES_ONLY)
 
 
+# name: (unit repeated, reader format). From the issue (one bracket, `[` in Markdown, one quote mark,
+# abbreviations, one word repeated) and from other stories: sentence-dense text (one-letter lines:
+# a sentence per two characters), lowercase one-word paragraphs, stray closing brackets in a
+# real-looking sentence, straight quotes, HTML of one-bracket paragraphs, and a mix that trips
+# several rules at once.
 HOSTILE = {
-    "one bracket": ("(" * 100_000, "text"),
-    "brackets in Markdown": ("[" * 100_000, "markdown"),
-    "closing brackets in a sentence": ("The minister said) that talks went on) " * 2_500, "text"),
-    "curly quote marks": ("“" * 50_000, "text"),
-    "one word repeated": ("the " * 25_000, "text"),
-    "lowercase one-word paragraphs": ("talks\n\n" * 14_000, "text"),
+    "one bracket": ("(", "text"),
+    "brackets in Markdown": ("[", "markdown"),
+    "closing brackets in a sentence": ("The minister said) that talks went on) ", "text"),
+    "curly quote marks": ("“", "text"),
+    "straight quote marks": ('"', "text"),
+    "abbreviations": ("U.S. ", "text"),
+    "one word repeated": ("the ", "text"),
+    "one-letter lines": ("A\n", "text"),
+    "lowercase one-word paragraphs": ("talks\n\n", "text"),
+    "one-letter paragraphs": ("a\n\n", "text"),
+    "bracket paragraphs in HTML": ("<p>(</p>", "html"),
+    "many rules at once": ("a ( “ 3,5 NATO nato\n\n", "text"),
 }
+SIZES = (300, 3_000, 60_000)  # characters: under the floors, around them, well past them
 
 
-@pytest.fixture(scope="module", params=list(HOSTILE), ids=list(HOSTILE))
+def _text(unit: str, size: int) -> str:
+    return unit * max(1, size // len(unit))
+
+
+@pytest.fixture(
+    scope="module", params=[(n, s) for n in HOSTILE for s in SIZES], ids=lambda p: f"{p[0]}-{p[1]}"
+)
 def hostile(request):
-    text, fmt = HOSTILE[request.param]
+    name, size = request.param
+    unit, fmt = HOSTILE[name]
+    text = _text(unit, size)
     return text, _report(text, fmt)
 
 
@@ -53,6 +76,54 @@ def test_hostile_reports_stay_within_50x(hostile, fmt: str) -> None:
     size = len(text.encode("utf-8"))
     out = render(report, fmt).encode("utf-8")
     assert len(out) <= 50 * size + FRAME, f"{fmt}: {len(out) / size:.1f}x the input"
+
+
+def test_sentence_dense_text_lists_sentences_up_to_a_budget() -> None:
+    text = "A\n" * 20_000  # 20,000 one-letter sentences in 40,000 characters
+    report = _report(text)
+    doc = report.documents[0]
+    assert len(doc.document.sentences) == 20_000
+    data = json.loads(render(report, "json"))["documents"][0]
+    listed = data["sentences"]
+    assert 100 <= len(listed) < 20_000
+    assert [s["index"] for s in listed] == list(range(len(listed)))  # each record is one sentence
+    assert [s["index"] for s in data["sentence_scores"]] == list(range(len(listed)))
+    rest = data["sentences_collapsed"]
+    assert rest["count"] + len(listed) == 20_000
+    assert rest["from_index"] == len(listed)
+    assert (rest["start"], rest["end"]) == (2 * len(listed), 39_999)
+    assert rest["min_quality"] <= rest["mean_quality"] <= 100
+    for key in ("id", "text", "sentences", "reference", "alignment", "findings", "scores",
+                "sentence_scores", "verdict"):  # fmt: skip
+        assert key in data  # the contract's keys stay
+    html = render(report, "html")
+    assert html.count('class="sent ') == len(listed)
+    assert "A\nA\nA" in html  # the rest is still shown, as plain text
+    assert report.documents[0].document.sentences[-1].index == 19_999  # the report is untouched
+
+
+def test_total_findings_budget_collapses_per_rule() -> None:
+    # 3,000 characters that trip several rules 200+ times each: the document lists at most
+    # max(200, 3000 // 60) = 200 findings in all, the rest as one summary entry per rule.
+    text = "a ( “ 3,5 NATO nato\n\n" * 150
+    report = _report(text)
+    full = report.documents[0].findings
+    data = json.loads(render(report, "json"))["documents"][0]
+    plain = [f for f in data["findings"] if "collapsed" not in f]
+    summaries = [f for f in data["findings"] if "collapsed" in f]
+    assert len(plain) == 200 < len(full)
+    assert len(plain) + sum(f["collapsed"]["count"] for f in summaries) == len(full)
+    assert len({f["code"] for f in summaries}) == len(summaries)  # one summary per rule
+
+
+def test_real_articles_keep_every_sentence_record() -> None:
+    text = "\n\n".join(
+        p.read_text(encoding="utf-8") for p in sorted(Path(__file__).parents[1].glob("data/clean/*.txt"))
+    )
+    report = _report(text)
+    data = json.loads(render(report, "json"))["documents"][0]
+    assert "sentences_collapsed" not in data
+    assert len(data["sentences"]) == len(report.documents[0].document.sentences) > 100
 
 
 def test_collapse_keeps_counts_offsets_and_the_full_list() -> None:

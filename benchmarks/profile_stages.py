@@ -223,6 +223,7 @@ def section_gemm(args: argparse.Namespace) -> dict:
 
     from mtcheck.backends.causal_lm import HEAD_CHUNK, CausalLMScorer, equal_length_batches
     from mtcheck.backends.device import set_threads
+    from mtcheck.backends.packed import packs
     from mtcheck.segment import segment
 
     threads = set_threads(args.threads)
@@ -263,15 +264,18 @@ def section_gemm(args: argparse.Namespace) -> dict:
     texts = [s.text for s in doc.sentences]
     rows = scorer._rows(texts)
     lengths = [len(r.ids) for r in rows]
-    batches = equal_length_batches(lengths, scorer.batch_size)
+    # The passes the stage really forms: packs (many sentences per row) or equal-length batches.
+    if scorer.packed:
+        batches = packs([n + 1 for n in lengths])
+    else:
+        batches = equal_length_batches(lengths, scorer.batch_size)
     body = [(i, o, c) for i, o, c in shapes[:-1]]
     hi, ho, _ = shapes[-1]
     bound = {"fp32": 0.0, "int8": 0.0}
     flops = 0.0
     for group in batches:
-        width = lengths[group[0]] + 1  # the prefix token opens every row
-        m = len(group) * width
-        scored = len(group) * (width - 1)
+        scored = sum(lengths[g] for g in group)
+        m = scored + len(group)  # the prefix token opens every row
         for kind in bound:
             bound[kind] += sum(c * best(kind, m, i, o) for i, o, c in body)
             for s in range(0, scored, HEAD_CHUNK):
@@ -287,7 +291,8 @@ def section_gemm(args: argparse.Namespace) -> dict:
         "lm_stage": {
             "sentences": len(texts),
             "tokens": sum(lengths),
-            "batches": len(batches),
+            "passes": len(batches),
+            "packed": scorer.packed,
             "linear_gflop": round(flops / 1e9, 2),
             "fp32_stage_best_s": round(stage, 3),
             "fp32_matrix_bound_s": round(bound["fp32"], 3),

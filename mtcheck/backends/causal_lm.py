@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 # Longest piece of one text scored as a row; longer texts continue in a fresh row (rare: these
 # are sentences, and it keeps one runaway "sentence" from blowing up a batch's attention).
 WINDOW = 512
-# Positions projected onto the vocabulary at once: 1024 x 49,152 fp32 logits is 200 MB.
-HEAD_CHUNK = 1024
+# Positions projected onto the vocabulary at once: 256 x 49,152 fp32 logits is 50 MB (and as much
+# again for logsumexp's temporary); 256 rows already run the product at full rate.
+HEAD_CHUNK = 256
 PRECISIONS = ("fp32", "int8", "fp16", "bf16")
 # What ``auto`` means on CPU: the fastest precision whose scores stay within 0.5 points of fp32
 # (benchmarks/profile_stages.py, results/profile_stages.json, "precisions"). int8 runs the linear

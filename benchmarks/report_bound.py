@@ -76,11 +76,30 @@ def most_repeated() -> dict:
         counts = Counter(f.code for f in doc.findings)
         worst.extend((n, code, doc.document.id) for code, n in counts.items())
     worst.sort(reverse=True)
+    from mtcheck.render.bound import finding_budget, sentence_budget
+
+    # The document budgets (findings in all, sentence records) must not meet a real article either.
+    per_doc = sorted((len(d.findings), d.document.id) for d in report.documents)
+    density = sorted(
+        (len(d.document.text) / max(1, len(d.document.sentences)), len(d.document.sentences), d.document.id)
+        for d in report.documents
+    )
     return {
         "documents": len(report.documents),
         "findings": sum(len(d.findings) for d in report.documents),
         "max_per_rule_per_document": worst[0][0] if worst else 0,
         "top": [{"count": n, "code": code, "document": doc} for n, code, doc in worst[:10]],
+        "max_findings_per_document": {"count": per_doc[-1][0], "document": per_doc[-1][1]},
+        "fewest_chars_per_sentence": [
+            {"chars_per_sentence": round(c, 1), "sentences": n, "document": doc} for c, n, doc in density[:3]
+        ],
+        # Documents whose rendered view drops records by the two document budgets (the snippet cut
+        # of long messages, which changes no count, is left out of this figure).
+        "documents_over_a_budget": sum(
+            len(d.findings) > finding_budget(d, Config().report_max_repeats)
+            or len(d.document.sentences) > sentence_budget(d)
+            for d in report.documents
+        ),
     }
 
 
@@ -138,6 +157,7 @@ def hostile() -> dict:
         shapes = {"clean wire copy": (clean + "\n\n", ".txt"), **SHAPES}
         for name, (unit, suffix) in shapes.items():
             path = _write(Path(tmp) / f"a{suffix}", _shape(unit, suffix, 1_000_000))
+            load = os.getloadavg()[0]  # CPU seconds inflate on a shared, loaded machine
             run = _cli(path)
             mb = path.stat().st_size / 1e6
             row = {
@@ -147,6 +167,7 @@ def hostile() -> dict:
                     **run,
                     "megabytes": round(mb, 2),
                     "cpu_s_per_mb": round(run["cpu_s"] / mb, 2),
+                    "load_average_1min": round(load, 1),
                     "bytes_per_char_above_baseline": round(
                         (run["max_rss_mb"] - base["max_rss_mb"]) * 2**20 / 1e6
                     ),

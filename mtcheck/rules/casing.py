@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from mtcheck.document import Applicability, Finding, Sentence, Severity
-from mtcheck.gazetteer import acronyms, is_common_word, proper_nouns
+from mtcheck.gazetteer import acronyms, is_common_word, proper_adjectives, proper_nouns
 from mtcheck.rules.base import Example, Rule, RuleContext, register
 from mtcheck.rules.structure import LIST_ITEM
 
@@ -291,7 +291,7 @@ class ProperNounCasing(Rule):
     name = "proper-noun-casing"
     category = "casing"
     severity = Severity.WARNING
-    summary = "A place or other proper noun is written in lowercase."
+    summary = "A place, nationality, language, weekday or month name is written in lowercase."
     why = (
         "MT loses capitals when it copies names from a source without case or rebuilds them from "
         "subwords (`iran`, `stoltenberg`); readers take it for a typo or a different word."
@@ -300,10 +300,12 @@ class ProperNounCasing(Rule):
     passes = (
         "Iran and North Korea supplied drones, officials in Tehran said.",
         "The china cabinet held a turkey dinner for Chad.",
+        "Critics called the draconian rules a polish on a spartan budget in May.",
         "Stoltenberg met Stoltenberg's deputy; the website internet.org went down.",
     )
     fails = (
         Example("The missiles came from North Korea and iran, he said.", flagged=("iran",)),
+        Example("The european commission backed the plan on monday.", flagged=("european", "monday")),
         Example(
             "Jens Stoltenberg spoke. Allies thanked Stoltenberg, and stoltenberg said he would stay.",
             flagged=("stoltenberg",),
@@ -312,7 +314,7 @@ class ProperNounCasing(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         view = _view(ctx)
-        names = proper_nouns()
+        names, adjectives = proper_nouns(), proper_adjectives()
         counts = view.counts()
         from_article: dict[str, str | None] = {}  # the verdict for each lowercase word, once per article
         words, starts = view.words, view.starts
@@ -323,6 +325,8 @@ class ProperNounCasing(Rule):
                     continue
                 canonical = names.get(word)
                 source = "is a place name"
+                if canonical is None and (canonical := adjectives.get(word)) is not None:
+                    source = "is a nationality, language or calendar name"
                 if canonical is None:
                     if word not in from_article:
                         from_article[word] = self._from_article(word, counts.get(word, {}))

@@ -37,16 +37,24 @@ DATA = ROOT.parent / "shared" / "data" / "mqm_dev.jsonl"
 
 
 class MemoScorer:
-    """Wraps the fluency scorer so the MT side is scored once across the two settings."""
+    """Wraps the fluency scorer so each sentence is scored once: across the two settings, and across
+    runs (kept in ``$MTCHECK_HOME/cache/qe_surprisals.json`` keyed by the LM's name and the text), so
+    that re-extracting features after a feature change does not redo the language-model pass."""
 
     def __init__(self, inner) -> None:
-        self.inner, self.name, self.memo = inner, inner.name, {}
+        self.inner, self.name = inner, inner.name
+        self.path = cache_dir() / "qe_surprisals.json"
+        stored = json.loads(self.path.read_text()) if self.path.is_file() else {}
+        self.memo = {t: [tuple(x) for x in v] for t, v in stored.get(self.name, {}).items()}
 
     def surprisals(self, texts, progress=None):
         todo = sorted({t for t in texts if t not in self.memo})
         if todo:
             for t, s in zip(todo, self.inner.surprisals(todo), strict=True):
                 self.memo[t] = s
+            stored = json.loads(self.path.read_text()) if self.path.is_file() else {}
+            stored[self.name] = {t: [list(x) for x in v] for t, v in self.memo.items()}
+            self.path.write_text(json.dumps(stored))
         return [self.memo[t] for t in texts]
 
 

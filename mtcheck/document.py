@@ -335,6 +335,8 @@ class DocumentReport:
     alignment: list[AlignedPair] = field(default_factory=list)
     adequacy: Adequacy | None = None
     fluency: FluencyResult | None = None
+    # Re-translations after ``reference``, each with its own alignment (mtcheck.multiref).
+    extra_references: list[tuple[Reference, list[AlignedPair]]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -343,7 +345,7 @@ class DocumentReport:
         return counts
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "id": self.document.id,
             "text": self.document.text,
             "sentences": [s.to_json() for s in self.document.sentences],
@@ -358,6 +360,14 @@ class DocumentReport:
             "sentence_scores": [s.to_json() for s in self.sentence_scores],
             "verdict": self.verdict,
         }
+        if self.extra_references and self.reference is not None:
+            # Added key, only with more than one re-translation: every one in order (the first is
+            # ``reference``), each with the alignment of the MT against it.
+            pairs = [(self.reference, self.alignment), *self.extra_references]
+            out["references"] = [
+                {**ref.to_json(), "alignment": [p.to_json() for p in alignment]} for ref, alignment in pairs
+            ]
+        return out
 
 
 @dataclass

@@ -47,6 +47,18 @@ class Prepared:
     alignment: list[AlignedPair] = field(default_factory=list)
     fluency: FluencyResult | None = None
     words: Any = None  # (MT Side, [re-translation Sides]) for the quality model, mtcheck.qe.stage
+    # Further re-translations (after ``reference``), each with its own alignment; mtcheck.multiref.
+    extra: list[tuple[Reference, list[AlignedPair]]] = field(default_factory=list)
+
+    @property
+    def references(self) -> list[Reference]:
+        """Every re-translation, the first (``reference``) first; empty without one."""
+        return ([] if self.reference is None else [self.reference]) + [r for r, _ in self.extra]
+
+    @property
+    def alignments(self) -> list[list[AlignedPair]]:
+        """The alignment with each re-translation, in the order of :attr:`references`."""
+        return ([] if self.reference is None else [self.alignment]) + [a for _, a in self.extra]
 
 
 @dataclass
@@ -112,6 +124,9 @@ class Checker:
             if item.article.reference is not None:
                 ref_doc = segment(item.article.reference, f"{item.article.id}:reference")
                 item.reference = Reference(FILE, item.article.id, ref_doc)
+                for k, text in enumerate(item.article.extra_references, start=2):
+                    extra_doc = segment(text, f"{item.article.id}:reference{k}")
+                    item.extra.append((Reference(FILE, f"{item.article.id}#{k}", extra_doc), []))
                 used.add(FILE)
             elif item.article.source is not None and item.article.source.strip():
                 lang = item.article.src_lang or self.inputs.src_lang
@@ -142,11 +157,16 @@ class Checker:
         from mtcheck.align import align_documents, embed_pairs
 
         encoder = self.models.sentence_encoder()
-        vectors: list = [None] * len(pairs)
+        docs = [(item.doc, ref.document) for item in pairs for ref in item.references]
+        vectors: list = [None] * len(docs)
         if encoder is not None:
-            vectors = embed_pairs([(item.doc, item.reference.document) for item in pairs], encoder)  # type: ignore[union-attr]
-        for item, vecs in zip(pairs, vectors, strict=True):
-            item.alignment = align_documents(item.doc, item.reference.document, vectors=vecs)  # type: ignore[union-attr]
+            vectors = embed_pairs(docs, encoder)
+        aligned = iter(
+            align_documents(mt, ref, vectors=vecs) for (mt, ref), vecs in zip(docs, vectors, strict=True)
+        )
+        for item in pairs:
+            item.alignment = next(aligned)
+            item.extra = [(ref, next(aligned)) for ref, _ in item.extra]
         return None if encoder is None else encoder.name
 
     def score_fluency(self, items: Sequence[Prepared]) -> str | None:
@@ -242,7 +262,7 @@ class Checker:
         encoder = self.models.sentence_encoder()
         if encoder is None:  # embeddings off: the quality model has no word vectors to read
             return None
-        sides = encode_sides(encoder, [(i.doc, [i.reference.document]) for i in todo])  # type: ignore[union-attr]
+        sides = encode_sides(encoder, [(i.doc, [r.document for r in i.references]) for i in todo])
         for item, side in zip(todo, sides, strict=True):
             item.words = side
         model = load()
@@ -268,6 +288,8 @@ class Checker:
 
             adequacy = document_adequacy(item.doc, item.reference.document, item.alignment)
         findings = run_rules(ctx, self.rules)
+        if item.extra:
+            findings, adequacy = self._combine(item, ctx, findings)
         quality = None
         if item.words is not None:
             from mtcheck.qe.stage import apply_model
@@ -276,7 +298,26 @@ class Checker:
             scores = sentence_scores(item.doc, findings, item.alignment, item.fluency)
             findings, scores, _ = apply_model(item, findings, scores, self.config)
             quality = {s.index: s.quality for s in scores}
-        return Judged(item.doc, findings, item.reference, item.alignment, adequacy, item.fluency, quality)
+        return Judged(
+            item.doc, findings, item.reference, item.alignment, adequacy, item.fluency, quality, item.extra
+        )
+
+    def _combine(self, item: Prepared, ctx: Any, findings: list) -> tuple[list, Any]:
+        """With several re-translations: the findings every re-translation supports, and adequacy
+        over the best-matching one per sentence (mtcheck.multiref)."""
+        from dataclasses import replace
+
+        from mtcheck.engine import run_rules
+        from mtcheck.multiref import agreed, document_adequacy
+
+        ref_rules = [r for r in self.rules if "reference" in r.needs]
+        runs = [
+            run_rules(replace(ctx, reference=ref.document, alignment=alignment), ref_rules)
+            for ref, alignment in item.extra
+        ]
+        kept = agreed(findings, runs, {r.code for r in ref_rules})
+        refs = [ref.document for ref in item.references]
+        return kept, document_adequacy(item.doc, refs, item.alignments)
 
     def judge_all(
         self, batch: PreparedBatch, progress: Progress | None = None, keep: FindingFilter | None = None

@@ -42,6 +42,8 @@ class Judged:
     fluency: FluencyResult | None = None
     # Sentence quality (index -> 0-100) from the word-level quality model, replacing the hazard's.
     sentence_quality: dict[int, float] | None = None
+    # Further re-translations with their alignments (mtcheck.multiref), after ``reference``.
+    extra: list[tuple[Reference, list[AlignedPair]]] = field(default_factory=list)
 
     @classmethod
     def of_report(cls, report: DocumentReport) -> Judged:
@@ -54,7 +56,12 @@ class Judged:
 def document_report(judged: Judged, settings: RuleSettings) -> DocumentReport:
     """Sentence scores, document quality and the gate's verdict of one article."""
     findings = judged.findings
-    scores = sentence_scores(judged.document, findings, judged.alignment, judged.fluency)
+    alignment = judged.alignment
+    if judged.extra:  # per-sentence scores from the best-matching re-translation of each sentence
+        from mtcheck.multiref import scoring_alignment
+
+        alignment = scoring_alignment([judged.alignment] + [a for _, a in judged.extra])
+    scores = sentence_scores(judged.document, findings, alignment, judged.fluency)
     if judged.sentence_quality is not None:
         model = judged.sentence_quality
         scores = [replace(s, quality=model.get(s.index, s.quality)) for s in scores]
@@ -69,6 +76,7 @@ def document_report(judged: Judged, settings: RuleSettings) -> DocumentReport:
         alignment=judged.alignment,
         adequacy=judged.adequacy,
         fluency=judged.fluency,
+        extra_references=judged.extra,
     )
 
 

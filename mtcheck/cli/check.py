@@ -15,6 +15,7 @@ from mtcheck.cli.options import (
     EngineOpt,
     FailOnOpt,
     FluencyModelOpt,
+    FluencyOpt,
     FormatOpt,
     IgnoreOpt,
     InputFormatOpt,
@@ -25,6 +26,8 @@ from mtcheck.cli.options import (
     NoCacheOpt,
     NoFluencyOpt,
     OutputOpt,
+    QualityFindingsOpt,
+    QualityModelOpt,
     QuietOpt,
     SelectOpt,
     SrcLangOpt,
@@ -44,7 +47,14 @@ def check(
     config_path: ConfigOpt = None,
     input_format: InputFormatOpt = "auto",
     reference: Annotated[
-        Path | None, typer.Option("--reference", "-r", help="A re-translation of the same source.")
+        list[Path] | None,
+        typer.Option(
+            "--reference",
+            "-r",
+            metavar="FILE",
+            help="A re-translation of the same source; repeat for several (a word is supported when "
+            "any one supports it).",
+        ),
     ] = None,
     source: Annotated[
         Path | None, typer.Option("--source", "-s", help="The source-language original to re-translate.")
@@ -54,6 +64,9 @@ def check(
     engine: EngineOpt = None,
     no_cache: NoCacheOpt = False,
     no_fluency: NoFluencyOpt = False,
+    fluency: FluencyOpt = None,
+    quality_model: QualityModelOpt = None,
+    quality_findings: QualityFindingsOpt = None,
     fluency_model: FluencyModelOpt = None,
     device: DeviceOpt = None,
     threads: ThreadsOpt = None,
@@ -77,6 +90,9 @@ def check(
         engine=engine,
         no_cache=no_cache,
         no_fluency=no_fluency,
+        fluency=fluency,
+        quality_model=quality_model,
+        quality_findings=quality_findings,
         fluency_model=fluency_model,
         device=device,
         threads=threads,
@@ -87,10 +103,13 @@ def check(
         fail("--source needs --src-lang (the language of the source text, e.g. es)")
     keep = baseline_filter(baseline_file)
     article = read_article(path, input_format, max_chars=config.max_chars)
-    if reference is not None:
-        article.reference = read_text_file(str(reference), config.max_chars)
-        if not article.reference.strip():
-            fail(f"{reference}: the re-translation is empty")
+    texts = []
+    for ref_path in reference or []:
+        texts.append(read_text_file(str(ref_path), config.max_chars))
+        if not texts[-1].strip():
+            fail(f"{ref_path}: the re-translation is empty")
+    if texts:
+        article.reference, article.extra_references = texts[0], texts[1:]
     if source is not None:
         article.source = read_text_file(str(source), config.max_chars)
         article.src_lang = config.src_lang

@@ -43,8 +43,7 @@ def build_config(
         select=split(select),
         ignore=split(ignore),
         cache=False if no_cache else None,
-        fluency=False if no_fluency else None,
-        **flags,
+        **{**flags, "fluency": False if no_fluency else flags.get("fluency")},
     )
     # Unknown rule codes and options fail here, before any input is read.
     validate_rule_settings(config.rule_settings)

@@ -33,6 +33,23 @@ SrcLangOpt = Annotated[str | None, typer.Option("--src-lang", help="Source langu
 NoFluencyOpt = Annotated[
     bool, typer.Option("--no-fluency", help="Skip the language model (rules only, fast).")
 ]
+FluencyOpt = Annotated[
+    str | None,
+    typer.Option("--fluency", help="Language-model fluency checks: auto (when installed) | on | off."),
+]
+QualityModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--quality-model",
+        help="Word-level quality model (needs a re-translation and the embeddings extra): auto | on | off.",
+    ),
+]
+QualityFindingsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--quality-findings", help="The quality model's findings: precise (fewer) | balanced (more)."
+    ),
+]
 FluencyModelOpt = Annotated[
     str | None, typer.Option("--fluency-model", help="Causal LM: hub id or local folder (default: embedded).")
 ]

@@ -172,7 +172,7 @@ def apply_model(item: Any, findings: Sequence[Finding], scores: Sequence[Any], c
     result = assess(
         model,
         mt,
-        [(r, item.alignment) for r in refs],
+        list(zip(refs, item.alignments, strict=True)),  # each re-translation with its own alignment
         item.fluency,
         findings,
         config.quality_findings,

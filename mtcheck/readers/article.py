@@ -29,6 +29,9 @@ class Article:
     text: str  # the analysed text: markup removed, paragraphs separated by blank lines; NFC
     format: str = "text"
     reference: str | None = None  # a re-translation supplied with the article; NFC
+    # Further re-translations of the same source (``--reference`` repeated, JSONL ``references``),
+    # after ``reference``; NFC. See mtcheck.multiref for how they combine.
+    extra_references: list[str] = field(default_factory=list)
     source: str | None = None  # the source-language original; NFC
     src_lang: str | None = None
     suppressions: list[tuple[int, int, frozenset[str] | None]] = field(default_factory=list)
@@ -40,4 +43,6 @@ class Article:
         # assignment goes through here, so no reader can forget the normalisation.
         if name in _TEXT_FIELDS and isinstance(value, str):
             value = nfc(value)
+        elif name == "extra_references":
+            value = [nfc(v) for v in value]
         super().__setattr__(name, value)

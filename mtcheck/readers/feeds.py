@@ -29,6 +29,8 @@ _JSONL_KEYS = {"id", "mt", "reference", "source", "src_lang"}
 # Bad lines of one JSONL file reported one by one; the rest are counted in one summary entry. A file
 # of millions of tiny bad lines otherwise held an InputError (~300 bytes) for each of them.
 LISTED_BAD_LINES = 500
+# "references": a list of further re-translations (strings), after "reference" if both are given.
+_REFS_KEY = "references"
 
 
 def kind_of(path: str) -> str:
@@ -225,6 +227,7 @@ def _jsonl_article(item: object, seen: dict[str, int], line: int, max_chars: int
         # JSON escapes can spell a lone surrogate (\ud800), which no report could encode as UTF-8.
         if item.get(key) is not None and _SURROGATE.search(item[key]):
             raise ValueError(f"{key!r} holds an unpaired surrogate escape: not valid Unicode text")
+    refs = _references(item.get(_REFS_KEY), max_chars)
     doc_id = item.get("id")
     if not doc_id or not doc_id.strip():
         raise ValueError("missing 'id'")
@@ -241,10 +244,30 @@ def _jsonl_article(item: object, seen: dict[str, int], line: int, max_chars: int
     text = mt.replace("\r\n", "\n").replace("\r", "\n")
     article = article_from_text(text, doc_id, "text")
     if item.get("reference") is not None:
-        article.reference = item["reference"].replace("\r\n", "\n").replace("\r", "\n")
+        refs.insert(0, item["reference"])
+    refs = [r.replace("\r\n", "\n").replace("\r", "\n") for r in refs]
+    if refs:
+        article.reference = refs[0]
+        article.extra_references = refs[1:]
     article.source = item.get("source")
     article.src_lang = item.get("src_lang")
     return article
+
+
+def _references(value: object, max_chars: int) -> list[str]:
+    """The JSONL ``references`` value: a list of non-empty re-translation strings (or absent)."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{_REFS_KEY!r} must be a list of strings")
+    for k, v in enumerate(value):
+        if _SURROGATE.search(v):
+            raise ValueError(f"{_REFS_KEY!r}[{k}] holds an unpaired surrogate escape: not valid Unicode text")
+        if not v.strip():
+            raise ValueError(f"{_REFS_KEY!r}[{k}] is empty")
+        if len(v) > max_chars:
+            raise ValueError(f"{_REFS_KEY!r}[{k}]: {len(v):,} characters is over --max-chars {max_chars:,}")
+    return list(value)
 
 
 def read_jsonl(path: str, max_chars: int | None = None) -> Batch:

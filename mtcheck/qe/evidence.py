@@ -5,8 +5,9 @@ any other unmatched word and a paraphrase (``kept up`` / ``maintained``) scores 
 checks look for three kinds by their form, each against an aligned re-translation; with several
 re-translations a word is flagged only when every one of them disagrees (any support clears it):
 
-- MT611 swapped term: an MT word and its aligned re-translation word (mutual best match, with a
-  matching word on at least one side of it) differ and belong to the same closed class: weekdays,
+- MT611 swapped term: an MT word and its aligned re-translation word (mutual best match, or the one
+  word between the same two neighbours; with a matching word on at least one side of it) differ
+  and belong to the same closed class: weekdays,
   months, units, or capitalised names whose spellings are unlike (``Lindner`` / ``Habeck``, not
   ``Kiev`` / ``Kyiv``: difflib ratio below ``NAME_SPELLING``);
 - MT612 polarity: the re-translation negates the aligned clause and the MT does not, or the other
@@ -36,6 +37,8 @@ MONTHS = frozenset(
 )
 UNITS = frozenset(
     """mile miles kilometre kilometres kilometer kilometers km metre metres meter meters cm mm foot feet
+    centimetre centimetres centimeter centimeters millimetre millimetres millimeter millimeters
+    barrel barrels ounce ounces watt watts kilowatt kilowatts megawatt megawatts
     inch inches yard yards kilogram kilograms kg gram grams pound pounds lb lbs ton tons tonne tonnes
     litre litres liter liters gallon gallons hectare hectares acre acres celsius fahrenheit percent
     dollar dollars euro euros yuan sterling yen rouble roubles ruble rubles
@@ -109,6 +112,17 @@ def _is_first(words: Sequence[Word], k: int) -> bool:
     return k == 0 or words[k - 1].text.endswith((".", "!", "?", ":", '"', "“"))
 
 
+def _between(m_words: list[Word], r_words: list[Word], k: int) -> int | None:
+    """The one re-translation word with the same neighbours (by normalised form) as MT word ``k``."""
+    if k == 0 or k + 1 >= len(m_words):
+        return None
+    left, right = m_words[k - 1].norm, m_words[k + 1].norm
+    found = [
+        j for j in range(1, len(r_words) - 1) if r_words[j - 1].norm == left and r_words[j + 1].norm == right
+    ]
+    return found[0] if len(found) == 1 else None
+
+
 def _pair_hits(
     m_words: list[Word], m_vec: np.ndarray, r_words: list[Word], r_vec: np.ndarray, base: int
 ) -> list[Hit]:
@@ -119,8 +133,15 @@ def _pair_hits(
     m_norms, r_norms = {w.norm for w in m_words}, {w.norm for w in r_words}
     for k, w in enumerate(m_words):
         j = int(best_r[k])
+        if int(best_m[j]) != k:
+            # MiniLM gives many names a vector close to nothing in particular (Nokia / Ericsson: best
+            # cosine 0.23, to "company"); one word between the same two words on both sides is
+            # still the aligned word.
+            j = _between(m_words, r_words, k)
+            if j is None:
+                continue
         r = r_words[j]
-        if int(best_m[j]) != k or w.norm == r.norm or w.norm in r_norms or r.norm in m_norms:
+        if w.norm == r.norm or w.norm in r_norms or r.norm in m_norms:
             continue
         context = (k > 0 and j > 0 and m_words[k - 1].norm == r_words[j - 1].norm) or (
             k + 1 < len(m_words) and j + 1 < len(r_words) and m_words[k + 1].norm == r_words[j + 1].norm

@@ -33,15 +33,31 @@ SWAPS = [
     # a name
     ("Finance Minister Lindner presented the budget to parliament on Wednesday afternoon.",
      "Finance Minister Habeck presented the budget to parliament on Wednesday afternoon.", "Lindner"),
+    ("Coach Ancelotti said the team would travel to Munich without its injured captain.",
+     "Coach Guardiola said the team would travel to Munich without its injured captain.", "Ancelotti"),
+    ("Prime Minister Sanchez met the union leaders in Madrid to discuss the pension reform.",
+     "Prime Minister Costa met the union leaders in Madrid to discuss the pension reform.", "Sanchez"),
     # a weekday
     ("The ceasefire talks will resume in Doha on Thursday, the mediators said.",
      "The ceasefire talks will resume in Doha on Tuesday, the mediators said.", "Thursday"),
+    ("The new museum wing will open to the public on Saturday after three years of work.",
+     "The new museum wing will open to the public on Sunday after three years of work.", "Saturday"),
+    ("Voting in the local elections closes on Monday evening, the electoral board said.",
+     "Voting in the local elections closes on Friday evening, the electoral board said.", "Monday"),
     # a unit
     ("The new high-speed line will be 240 miles long and cost 12 billion euros.",
      "The new high-speed line will be 240 kilometres long and cost 12 billion euros.", "miles"),
+    ("The storm dropped 40 centimetres of snow on the mountain villages overnight.",
+     "The storm dropped 40 inches of snow on the mountain villages overnight.", "centimetres"),
+    ("The tanker was carrying 80,000 tonnes of crude oil when it ran aground.",
+     "The tanker was carrying 80,000 barrels of crude oil when it ran aground.", "tonnes"),
     # a company
     ("Shares of Siemens fell 4 percent after the company cut its profit forecast.",
      "Shares of Bosch fell 4 percent after the company cut its profit forecast.", "Siemens"),
+    ("Investors sold shares of Nokia after the company warned of weaker sales in China.",
+     "Investors sold shares of Ericsson after the company warned of weaker sales in China.", "Nokia"),
+    ("The regulator fined Ryanair 2 million euros for late refunds to passengers.",
+     "The regulator fined easyJet 2 million euros for late refunds to passengers.", "Ryanair"),
 ]  # fmt: skip
 
 POLARITY = [
@@ -55,6 +71,11 @@ POLARITY = [
      "Exports to Asia fell sharply in the third quarter, the statistics office reported.", "rose"),
     ("The opposition party won the regional election by a narrow margin.",
      "The opposition party lost the regional election by a narrow margin.", "won"),
+    ("Unemployment in the region increased last year, the labour office reported.",
+     "Unemployment in the region decreased last year, the labour office reported.", "increased"),
+    # a dropped negation, third story
+    ("The minister said the border crossings would remain open during the holidays.",
+     "The minister said the border crossings would not remain open during the holidays.", "remain"),
 ]  # fmt: skip
 
 DROPPED_CLAUSE = [
@@ -75,6 +96,11 @@ PARAPHRASES = [
      "The emergency session of the council was convened at Kyiv's request."),
     ("The company said its profits had gone up by a fifth compared with last year.",
      "The company said its profits had risen by a fifth compared with last year."),
+    # a name spelled another way, between the same neighbours: no swap
+    ("Prime Minister Sanchez met the union leaders in Madrid on Monday.",
+     "Prime Minister Sánchez met the union leaders in Madrid on Monday."),
+    ("The ferry to Kiev was cancelled on Sunday because of the storm.",
+     "The ferry to Kyiv was cancelled on Sunday because of the storm."),
 ]  # fmt: skip
 
 

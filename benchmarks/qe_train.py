@@ -425,12 +425,23 @@ def main() -> None:
     )
     parser.add_argument("--learners", default=",".join(LEARNERS))
     parser.add_argument("--no-cv", action="store_true", help="only fit and write the shipped model")
+    parser.add_argument(
+        "--fluency-only",
+        action="store_true",
+        help="cross-validate and fit only the fluency variant; keep the no-fluency variant and its "
+        "results already in the model file and results file",
+    )
     args = parser.parse_args()
     learners = tuple(args.learners.split(","))
     have_fluency = (cache_dir() / "qe_features_alt.npz").is_file()
     runs_of = [True, False] if have_fluency else [False]
     all_sts = {f: [Setting(s, f) for s in SETTINGS] for f in runs_of}
     sts = all_sts[False]
+    if args.fluency_only:
+        if not have_fluency:
+            raise SystemExit("no fluency features: run benchmarks/qe_features.py first")
+        runs_of = [True]
+    previous = json.loads(OUT.read_text()) if args.fluency_only and OUT.is_file() else {}
     result: dict = {
         "data": str(DATA.name),
         "data_sha256": data_hash(),
@@ -438,14 +449,22 @@ def main() -> None:
         "words": {st.name: len(st.y) for st in sts},
         "bad_share": {st.name: round(float(st.y.mean()), 3) for st in sts},
     }
+    for key in ("baseline_rules_hazard", "cv_nofluency"):
+        if key in previous:
+            result[key] = previous[key]
     if not args.no_cv:
-        result["baseline_rules_hazard"] = {st.name: baseline(st) for st in sts}
+        if not args.fluency_only:
+            result["baseline_rules_hazard"] = {st.name: baseline(st) for st in sts}
+        if have_fluency:  # the same baseline with fluency on (its MT9xx findings, fluency in the hazard)
+            result["baseline_rules_hazard_fluency"] = {st.name: baseline(st) for st in all_sts[True]}
         for fluency in runs_of:
             key = "cv_fluency" if fluency else "cv_nofluency"
             result[key] = evaluate(all_sts[fluency], fluency, learners)
             OUT.write_text(json.dumps(result, indent=2) + "\n")
     docs = sorted(set(sts[0].doc.tolist()))
     variants = {}
+    if args.fluency_only and MODEL.is_file():
+        variants = {k: v for k, v in json.loads(MODEL.read_text())["variants"].items() if k == "nofluency"}
     for fluency in runs_of:
         fitted = train(all_sts[fluency], docs, fluency, learners)
         variants["fluency" if fluency else "nofluency"] = {
@@ -469,8 +488,11 @@ def main() -> None:
     }
     MODEL.parent.mkdir(parents=True, exist_ok=True)
     MODEL.write_text(json.dumps(spec, separators=(",", ":")) + "\n")
+    for key, value in previous.get("shipped", {}).items():
+        result.setdefault("shipped", {})[key] = value
     result["shipped"] = {
-        k: {"learner": v["learner"], "thresholds": v["thresholds"]} for k, v in variants.items()
+        **result.get("shipped", {}),
+        **{k: {"learner": v["learner"], "thresholds": v["thresholds"]} for k, v in variants.items()},
     }
     OUT.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps({k: v for k, v in result.items() if k != "features"}, indent=2))

@@ -181,6 +181,7 @@ def bound_document(doc: DocumentReport, max_repeats: int = DEFAULT_MAX_REPEATS) 
         values.update(
             sentence_scores=[s for s in doc.sentence_scores if s.index < n_sentences],
             alignment=doc.alignment[:n_sentences],
+            extra_references=[(ref, pairs[:n_sentences]) for ref, pairs in doc.extra_references],
             listed_sentences=n_sentences,
             sentences_collapsed=_collapsed_sentences(doc, n_sentences),
         )

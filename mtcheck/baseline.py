@@ -17,7 +17,6 @@ from mtcheck.errors import ConfigError, InputFileError
 from mtcheck.fingerprint import fingerprint
 from mtcheck.reporting import FindingFilter, Judged, build_report
 from mtcheck.settings import RuleSettings
-from mtcheck.signature import ModelsUsed
 
 SCHEMA = "mtcheck.baseline/1"
 Accepted = dict[str, Counter[str]]  # article id -> accepted fingerprints with their counts
@@ -98,7 +97,7 @@ def apply(report: Report, baseline: Accepted, settings: RuleSettings) -> Report:
     A run that knows its baseline up front (``Checker.run(..., keep=keep_new(baseline))``) scores
     once; this is for a report made without it.
     """
-    used = ModelsUsed(report.signature.translators, report.signature.lm, report.signature.encoder)
+    used = report.signature.used
     judged = [Judged.of_report(doc) for doc in report.documents]
     return build_report(judged, report.errors, settings, used, keep_new(baseline))
 

@@ -244,7 +244,11 @@ class Checker:
         encoder = self.align(items)
         lm = self.score_fluency(items)
         quality_model = self.encode_words(items)
-        return PreparedBatch(items, failed, ModelsUsed(translators, lm, encoder, quality_model))
+        used = ModelsUsed.of(
+            translators, lm, encoder, quality_model,
+            settings=self.models.settings, quality_findings=self.config.quality_findings,
+        )  # fmt: skip
+        return PreparedBatch(items, failed, used)
 
     def encode_words(self, items: Sequence[Prepared]) -> str | None:
         """Word vectors for the quality model (mtcheck.qe), one batched pass over every article.

@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mtcheck import __version__
-from mtcheck.settings import Options, RuleSettings
+from mtcheck.settings import ModelSettings, Options, RuleSettings
 
 FILE = "file"  # the "translator" of a re-translation supplied with the article
+# Names of translators that decode with beam search (mtcheck.backends.seq2seq): beam size and length
+# limit change their translations, so a run that used one records them (``decode:``).
+SEQ2SEQ_PREFIX = "transformers:"
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,8 @@ class ModelsUsed:
     lm: str | None = None
     encoder: str | None = None
     quality_model: str | None = None  # the word-level quality model (mtcheck.qe), version@digest
+    decoding: str | None = None  # beam search of a seq2seq translator: "beam=4,max=256"
+    quality_findings: str | None = None  # the quality model's finding threshold: precise | balanced
 
     @classmethod
     def of(
@@ -35,17 +40,31 @@ class ModelsUsed:
         lm: str | None = None,
         encoder: str | None = None,
         quality_model: str | None = None,
+        *,
+        settings: ModelSettings | None = None,
+        quality_findings: str | None = None,
     ) -> ModelsUsed:
+        """``settings``: the model settings the translators were built with (their decoding is recorded
+        when a seq2seq translator ran); ``quality_findings``: the quality model's finding threshold
+        (recorded when the quality model ran)."""
         names = set(translators)
         ordered = ((FILE,) if FILE in names else ()) + tuple(sorted(names - {FILE}))
-        return cls(ordered, lm, encoder, quality_model)
+        decoding = None
+        if settings is not None and any(name.startswith(SEQ2SEQ_PREFIX) for name in names):
+            decoding = f"beam={settings.beam_size},max={settings.max_length}"
+        findings = quality_findings if quality_model is not None else None
+        return cls(ordered, lm, encoder, quality_model, decoding, findings)
 
     def merged(self, other: ModelsUsed) -> ModelsUsed:
-        return ModelsUsed.of(
-            set(self.translators) | set(other.translators),
+        names = set(self.translators) | set(other.translators)
+        ordered = ((FILE,) if FILE in names else ()) + tuple(sorted(names - {FILE}))
+        return ModelsUsed(
+            ordered,
             self.lm or other.lm,
             self.encoder or other.encoder,
             self.quality_model or other.quality_model,
+            self.decoding or other.decoding,
+            self.quality_findings or other.quality_findings,
         )
 
 
@@ -64,6 +83,8 @@ class Signature:
     fail_on: str
     min_score: float | None
     quality_model: str | None = None  # the word-level quality model (mtcheck.qe) when it ran
+    decoding: str | None = None  # a seq2seq translator's beam size and length limit, when one ran
+    quality_findings: str | None = None  # the quality model's finding threshold, when it ran
 
     @classmethod
     def of(cls, settings: RuleSettings, used: ModelsUsed) -> Signature:
@@ -79,10 +100,19 @@ class Signature:
             fail_on=settings.fail_on,
             min_score=settings.min_score,
             quality_model=used.quality_model,
+            decoding=used.decoding,
+            quality_findings=used.quality_findings,
+        )
+
+    @property
+    def used(self) -> ModelsUsed:
+        """The models (and how they ran) this signature names, to score a report again."""
+        return ModelsUsed(
+            self.translators, self.lm, self.encoder, self.quality_model, self.decoding, self.quality_findings
         )
 
     def render(self) -> str:
-        """``mtcheck:V|mt:…|lm:…|select:…|fail-on:…|emb:…[|severity:…][|options:…][|min-score:…][|qe:…]``.
+        """``mtcheck:V|mt:…|lm:…|select:…|fail-on:…|emb:…[|severity:…][|options:…][|min-score:…][|qe:…][|qe-findings:…][|decode:…]``.
 
         The first five parts are the contract's (tests/data/report.schema.json); later ones follow.
         """
@@ -106,6 +136,10 @@ class Signature:
             parts.append(f"min-score:{self.min_score:g}")
         if self.quality_model:
             parts.append(f"qe:{self.quality_model}")
+        if self.quality_findings:
+            parts.append(f"qe-findings:{self.quality_findings}")
+        if self.decoding:
+            parts.append(f"decode:{self.decoding}")
         return "|".join(parts)
 
     def __str__(self) -> str:

@@ -97,7 +97,10 @@ class ModelHost:
             model = load()
             quality = f"{model.version}@{model.digest}"
         lm = item.fluency.model if item.fluency is not None else None
-        return ModelsUsed.of(translators, lm, None if encoder is None else encoder.name, quality)
+        return ModelsUsed.of(
+            translators, lm, None if encoder is None else encoder.name, quality,
+            settings=self.registry.settings, quality_findings=self.config.quality_findings,
+        )  # fmt: skip
 
     def stages(self, config: Config, items: Sequence[Prepared]) -> list[Prepared]:
         """Re-translate, align and score fluency for all ``items`` in one pass on the model thread.

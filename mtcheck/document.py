@@ -12,6 +12,8 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from mtcheck import words as _words
+
 if TYPE_CHECKING:
     from mtcheck.signature import Signature
 
@@ -135,9 +137,38 @@ class Document:
     def paragraph_sentences(self, paragraph: int) -> list[Sentence]:
         return [s for s in self.sentences if s.paragraph == paragraph]
 
+    # --- the one tokenisation of words (mtcheck.words), computed once per document, on first use ----
+    @cached_property
+    def _tokenised(self) -> tuple[list[_words.Token], list[int]]:
+        tokens: list[_words.Token] = []
+        bounds = [0]  # sentence i's tokens are tokens[bounds[i] : bounds[i + 1]]
+        for sent in self.sentences:
+            tokens.extend(_words.tokens(sent.text, sent.start))
+            bounds.append(len(tokens))
+        return tokens, bounds
+
+    @property
+    def tokens(self) -> list[_words.Token]:
+        """Every sentence's tokens in order (offsets into ``text``); a token never crosses a sentence."""
+        return self._tokenised[0]
+
+    @cached_property
+    def words(self) -> list[_words.Token]:
+        """The tokens that are words (no punctuation): what rules, scoring and the HTML count."""
+        return [t for t in self.tokens if _words.is_word(t)]
+
+    def sentence_tokens(self, index: int) -> list[_words.Token]:
+        """The tokens of sentence ``index`` (a slice of :attr:`tokens`)."""
+        bounds = self._tokenised[1]
+        return self.tokens[bounds[index] : bounds[index + 1]]
+
+    def sentence_words(self, index: int) -> list[_words.Token]:
+        """The words of sentence ``index``."""
+        return [t for t in self.sentence_tokens(index) if _words.is_word(t)]
+
     @property
     def word_count(self) -> int:
-        return len(self.text.split())
+        return len(self.words)
 
 
 @dataclass(frozen=True)

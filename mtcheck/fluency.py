@@ -22,11 +22,11 @@ the comment at ``CALIBRATION``).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from mtcheck import words as _words
 from mtcheck.document import (
     AlignedPair,
     Document,
@@ -36,8 +36,6 @@ from mtcheck.document import (
     TokenSurprisal,
 )
 
-# A word (letters or digits, hyphens/apostrophes/inner dots kept inside), else one non-space character.
-UNIT = re.compile(r"[^\W_](?:[\w’'\-.]*[^\W_])?|\S")
 # wordfreq knows no punctuation; rough per-token rates in English news.
 PUNCT_FREQ = {".": 0.04, ",": 0.05, '"': 0.005, "“": 0.004, "”": 0.004, "'": 0.003, "’": 0.003,
               "(": 0.002, ")": 0.002, "-": 0.002, "–": 0.001, "—": 0.001, ":": 0.002, ";": 0.0005,
@@ -89,14 +87,21 @@ def unigram_nats(unit: str) -> float:
 
 
 def word_surprisals(
-    text: str, tokens: Sequence[tuple[int, int, float]], base: int = 0
+    text: str,
+    tokens: Sequence[tuple[int, int, float]],
+    base: int = 0,
+    units: Sequence[_words.Token] | None = None,
 ) -> list[WordSurprisal]:
-    """Group token surprisals into words of ``text``; ``tokens`` offsets are relative to ``base``.
+    """Group the LM's sub-word token surprisals onto the words of ``text`` (the shared tokens of
+    :mod:`mtcheck.words`: a word, or one punctuation mark); ``tokens`` offsets are relative to ``base``.
 
-    A token belongs to the word it starts in, or else to the next word (a token that is only the
-    space before a word counts for that word), so no surprisal is lost.
+    ``units``: those tokens, offsets plus ``base``, when the caller has them (``Document.sentence_tokens``);
+    else ``text`` is tokenised here the same way. A token belongs to the word it starts in, or else to
+    the next word (a token that is only the space before a word counts for that word), so no
+    surprisal is lost.
     """
-    units = [(m.start() + base, m.end() + base, m.group()) for m in UNIT.finditer(text)]
+    if units is None:
+        units = _words.tokens(text, base)
     if not units:
         return []
     lm = [0.0] * len(units)
@@ -140,15 +145,15 @@ class _Stats:
         return to_score(feature(self.words)) if self.words else 100.0
 
 
-def _one(sent: Sentence, toks: Sequence[tuple[int, int, float]]) -> _Stats:
-    words = word_surprisals(sent.text, toks, sent.start)
+def _one(doc: Document, sent: Sentence, toks: Sequence[tuple[int, int, float]]) -> _Stats:
+    units = word_surprisals(sent.text, toks, sent.start, doc.sentence_tokens(sent.index))
     mean = sum(t[2] for t in toks) / len(toks) if toks else 0.0
     tokens = [TokenSurprisal(sent.start + s, sent.start + e, v) for s, e, v in toks]
-    return _Stats(words, tokens, slor(words), mean)
+    return _Stats(units, tokens, slor(units), mean)
 
 
 def _stats(doc: Document, surprisals: Sequence[Sequence[tuple[int, int, float]]]) -> list[_Stats]:
-    return [_one(sent, toks) for sent, toks in zip(doc.sentences, surprisals, strict=True)]
+    return [_one(doc, sent, toks) for sent, toks in zip(doc.sentences, surprisals, strict=True)]
 
 
 def _ref_score(pair: AlignedPair, ref: list[_Stats | None]) -> float | None:
@@ -175,7 +180,7 @@ def score_document(
     ref_of: dict[int, float] = {}
     if reference is not None and ref_surprisals is not None:
         ref_stats = [
-            None if toks is None else _one(sent, toks)
+            None if toks is None else _one(reference, sent, toks)
             for sent, toks in zip(reference.sentences, ref_surprisals, strict=True)
         ]
         for pair in alignment:
@@ -198,4 +203,4 @@ def sentence_words(doc: Document, fluency: SentenceFluency) -> list[WordSurprisa
     """The words of a scored sentence with their surprisal (offsets into the document)."""
     sent = doc.sentences[fluency.index]
     toks = [(t.start - sent.start, t.end - sent.start, t.surprisal) for t in fluency.tokens]
-    return word_surprisals(sent.text, toks, sent.start)
+    return word_surprisals(sent.text, toks, sent.start, doc.sentence_tokens(sent.index))

@@ -6,13 +6,13 @@ import math
 
 import pytest
 
-from mtcheck import fluency
+from mtcheck import fluency, words
 from mtcheck.document import AlignedPair
 from mtcheck.segment import segment
 
 
 def tokens_with_excess(text: str, excess: float | list[float]) -> list[tuple[int, int, float]]:
-    units = list(fluency.UNIT.finditer(text))
+    units = list(words.TOKEN.finditer(text))
     values = excess if isinstance(excess, list) else [excess] * len(units)
     return [
         (m.start(), m.end(), fluency.unigram_nats(m.group()) + x) for m, x in zip(units, values, strict=True)
@@ -52,7 +52,7 @@ def test_score_is_monotone_and_calibrated_to_0_100() -> None:
 
 def test_one_garbled_phrase_lowers_a_long_sentence() -> None:
     text = "NATO allies agreed on Wednesday in the sense of to send more air defence systems to Ukraine."
-    n = len(list(fluency.UNIT.finditer(text)))
+    n = len(list(words.TOKEN.finditer(text)))
     flat = fluency.word_surprisals(text, tokens_with_excess(text, -3.0))
     bumpy = [-3.0] * n
     bumpy[5:9] = [7.0, 6.0, 7.0, 6.0]

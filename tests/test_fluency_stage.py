@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mtcheck import fluency
+from mtcheck import fluency, words
 from mtcheck.config import Config
 from mtcheck.models import ModelRegistry
 from mtcheck.pipeline import Checker
@@ -51,7 +51,7 @@ class WordCostScorer:
             out.append(
                 [
                     (m.start(), m.end(), fluency.unigram_nats(m.group()) + excess)
-                    for m in fluency.UNIT.finditer(text)
+                    for m in words.TOKEN.finditer(text)
                 ]
             )
         return out

@@ -36,3 +36,72 @@ def test_the_html_view_marks_the_words_of_every_divergence_finding() -> None:
     for f in findings:
         span = [t[2] for t in words.tokens(f.text) if words.is_word(t)]
         assert span[0] in marked and span[-1] in marked, f.text
+
+
+# --- one tokenisation per document: every consumer reads Document's tokens -----------------------
+TEXT = "The air-defence systems arrived in Kyiv, officials said."
+
+
+def _retokenised(text: str):
+    """A document whose one tokenisation is replaced by a finer one that splits ``air-defence``."""
+    from mtcheck.segment import segment
+
+    doc = segment(text, "t")
+    finer = []
+    for start, end, token in doc.tokens:
+        if token == "air-defence":
+            finer += [(start, start + 3, "air"), (start + 3, start + 4, "-"), (start + 4, end, "defence")]
+        else:
+            finer.append((start, end, token))
+    doc.__dict__["_tokenised"] = (finer, [0, len(finer)])
+    return doc
+
+
+def test_the_document_tokenises_once_and_rules_read_that_list() -> None:
+    from mtcheck.rules import RuleContext
+    from mtcheck.segment import segment
+
+    doc = segment(TEXT + " Then they left.", "t")
+    assert doc.tokens is doc.tokens and doc.words is doc.words  # computed once
+    assert [t[2] for t in doc.sentence_words(0)] == [
+        "The", "air-defence", "systems", "arrived", "in", "Kyiv", "officials", "said",
+    ]  # fmt: skip
+    assert doc.sentence_tokens(1) == words.tokens("Then they left.", doc.sentences[1].start)
+    assert RuleContext(doc=doc).words is doc.words
+
+
+def test_scoring_the_html_diff_fluency_and_qe_follow_the_documents_tokens() -> None:
+    from mtcheck import fluency
+    from mtcheck.document import AlignedPair
+    from mtcheck.qe.words import sentence_words
+    from mtcheck.render.html import _diff
+    from mtcheck.scoring import sentence_scores
+    from mtcheck.segment import segment
+
+    pair = AlignedPair((0,), (0,), 0.5, chrf=40.0)
+    finer = _retokenised(TEXT)
+    # Scoring counts the document's words: split into three tokens, ``air-defence`` weighs what
+    # ``air defence`` (two words) weighs, and not what the unchanged document's one word does.
+    spaced = segment(TEXT.replace("air-defence", "air defence"), "s")
+    quality = [sentence_scores(d, [], [pair])[0].quality for d in (finer, spaced, segment(TEXT, "u"))]
+    assert quality[0] == quality[1] and quality[2] > quality[0]
+    # The HTML side-by-side view shows and marks those tokens.
+    reference = segment("Missiles reached Kyiv, officials said.", "r")
+    mt_view, _ = _diff(finer, reference, pair)
+    assert [t.text for t in mt_view if t.divergent] == ["The", "air", "defence", "systems", "arrived", "in"]
+    # The fluency stage sums the LM's sub-word surprisals onto them.
+    surprisal = [[(s - 0, e - 0, 1.0) for s, e, _ in finer.tokens]]
+    scored = fluency.score_document(finer, surprisal, "lm")
+    assert [w.text for w in fluency.sentence_words(finer, scored.sentences[0])][:4] == [
+        "The",
+        "air",
+        "-",
+        "defence",
+    ]
+    # The quality model's whitespace words are runs of them: same offsets, nothing split again.
+    qe_words = sentence_words(finer)[0]
+    starts = {t[0] for t in finer.tokens}
+    assert all(w.start in starts for w in qe_words) and [w.text for w in qe_words][:2] == [
+        "The",
+        "air-defence",
+    ]

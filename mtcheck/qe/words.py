@@ -1,7 +1,9 @@
 """MT and re-translation words: whitespace tokens with a normalised form and a shape.
 
 A word is a maximal run of non-space characters, as the MQM benchmark (``benchmarks/mqm_eval.py``)
-and the WMT word-level QE task count them, so a prediction maps one-to-one onto what is scored.
+and the WMT word-level QE task count them, so a prediction maps one-to-one onto what is scored. The
+text is not split again here: a word is a run of the document's own tokens with no space between
+them (``Document.sentence_tokens``, :func:`mtcheck.words.runs`; ``Kyiv,`` is ``Kyiv`` + ``,``).
 ``core`` strips punctuation at either end (``Kyiv,`` -> ``Kyiv``); ``norm`` is its case-folded form
 with curly apostrophes made straight, used for exact matching.
 """
@@ -11,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mtcheck import words as _words
 from mtcheck.document import Document
 
-_WORD = re.compile(r"\S+")
 _EDGE = re.compile(r"^[^\w]+|[^\w]+$")
 NEGATIONS = frozenset({"not", "no", "never", "n't", "without", "nor", "neither", "none", "nobody", "nothing"})
 
@@ -47,12 +49,11 @@ class Word:
 
 def sentence_words(doc: Document) -> list[list[Word]]:
     """The words of every sentence of ``doc``, in order; a sentence of only spaces has none."""
-    out = []
-    for sent in doc.sentences:
-        out.append(
-            [
-                Word(sent.index, sent.start + m.start(), sent.start + m.end(), m.group())
-                for m in _WORD.finditer(sent.text)
-            ]
-        )
-    return out
+    text = doc.text
+    return [
+        [
+            Word(sent.index, run[0][0], run[-1][1], text[run[0][0] : run[-1][1]])
+            for run in _words.runs(doc.sentence_tokens(sent.index))
+        ]
+        for sent in doc.sentences
+    ]

@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from mtcheck import __version__, words
-from mtcheck.document import DocumentReport, Finding, Report
+from mtcheck.document import AlignedPair, Document, DocumentReport, Finding, Report
 
 SEVERITIES = ("error", "warning", "info")
 _RANK = {"error": 3, "warning": 2, "info": 1}
@@ -174,42 +174,48 @@ def _sentences(report: DocumentReport) -> list[SentenceView]:
     return views
 
 
-def _diff(mt: str, ref: str) -> tuple[list[Token], list[Token]]:
+def _diff(mt_doc: Document, ref_doc: Document, pair: AlignedPair) -> tuple[list[Token], list[Token]]:
     """Mark the words of each side that the other side does not have: the divergence rules' word diff
-    (:mod:`mtcheck.words`); punctuation and the text between tokens are shown unmarked."""
-    mt_tokens, ref_tokens = words.tokens(mt), words.tokens(ref)
+    over the documents' own tokens (``Document.sentence_tokens``, :mod:`mtcheck.words`); punctuation
+    and the text between tokens are shown unmarked."""
+    mt_tokens = [t for i in pair.mt for t in mt_doc.sentence_tokens(i)]
+    ref_tokens = [t for j in pair.ref for t in ref_doc.sentence_tokens(j)]
     mt_div: set[int] = set()
     ref_div: set[int] = set()
     for tag, i1, i2, j1, j2 in words.diff(mt_tokens, ref_tokens):
         if tag != "equal":
             mt_div.update(range(i1, i2))
             ref_div.update(range(j1, j2))
-    return _marked(mt, mt_tokens, mt_div), _marked(ref, ref_tokens, ref_div)
+    return _marked(mt_doc, pair.mt, mt_div), _marked(ref_doc, pair.ref, ref_div)
 
 
-def _marked(text: str, tokens: list[words.Token], divergent: set[int]) -> list[Token]:
-    """The whole text as Tokens: each word marked when divergent, everything between kept as it is."""
+def _marked(doc: Document, sentences: Sequence[int], divergent: set[int]) -> list[Token]:
+    """The sentences, joined by single spaces, as Tokens: each word marked when divergent (``divergent``
+    holds indices into the sentences' tokens taken together), everything between kept as it is."""
     out: list[Token] = []
-    pos = 0
-    for i, (start, end, token) in enumerate(tokens):
-        if start > pos:
-            out.append(Token(text[pos:start], False))
-        out.append(Token(token, i in divergent and words.is_word(tokens[i])))
-        pos = end
-    if pos < len(text):
-        out.append(Token(text[pos:], False))
+    k = 0
+    for n, index in enumerate(sentences):
+        if n:
+            out.append(Token(" ", False))
+        sent = doc.sentences[index]
+        pos = sent.start
+        for token in doc.sentence_tokens(index):
+            start, end, text = token
+            if start > pos:
+                out.append(Token(doc.text[pos:start], False))
+            out.append(Token(text, k in divergent and words.is_word(token)))
+            pos, k = end, k + 1
+        if pos < sent.end:
+            out.append(Token(doc.text[pos : sent.end], False))
     return out
 
 
 def _pairs(report: DocumentReport) -> list[PairView]:
     if report.reference is None:
         return []
-    mt_sents, ref_sents = report.document.sentences, report.reference.document.sentences
     out = []
     for pair in report.alignment:
-        mt = " ".join(mt_sents[i].text for i in pair.mt)
-        ref = " ".join(ref_sents[i].text for i in pair.ref)
-        mt_tokens, ref_tokens = _diff(mt, ref)
+        mt_tokens, ref_tokens = _diff(report.document, report.reference.document, pair)
         out.append(PairView(list(pair.mt), list(pair.ref), mt_tokens, ref_tokens, pair.similarity, pair.chrf))
     return out
 

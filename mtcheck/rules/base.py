@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, ClassVar, TypeVar
 
 from mtcheck.document import (
@@ -26,7 +25,6 @@ from mtcheck.document import (
 )
 
 _CODE = re.compile(r"^MT\d{3}$")
-WORD = re.compile(r"[^\W\d_](?:[\w’'\-]*\w)?")
 T = TypeVar("T")
 
 
@@ -79,10 +77,11 @@ class RuleContext:
     def option(self, rule: Rule, key: str) -> Any:
         return self.options.get(rule.code, {}).get(key, rule.options[key])
 
-    @cached_property
+    @property
     def words(self) -> list[tuple[int, int, str]]:
-        """Every word of the text as (start, end, word); hyphens and apostrophes stay inside words."""
-        return [(m.start(), m.end(), m.group()) for m in WORD.finditer(self.doc.text)]
+        """Every word of the text as (start, end, word): the document's one tokenisation
+        (``Document.words``, :mod:`mtcheck.words`), the same list scoring and the HTML report read."""
+        return self.doc.words
 
     def aligned_reference(self, sentence_index: int) -> tuple[AlignedPair, str] | None:
         """The alignment pair that holds an MT sentence and the joined re-translation text, if any."""

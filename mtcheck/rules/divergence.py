@@ -14,7 +14,7 @@ from mtcheck import words
 from mtcheck.document import AlignedPair, Applicability, Document, Finding, Severity
 from mtcheck.gazetteer import is_common_word
 from mtcheck.rules._amounts import amounts, atoms, matched
-from mtcheck.rules.base import WORD, Example, Rule, RuleContext, register
+from mtcheck.rules.base import Example, Rule, RuleContext, register
 
 
 # Amounts are read by value (mtcheck/rules/_amounts.py): grouping, shorthand, words, clock times,
@@ -130,6 +130,8 @@ class EntityCasing(Rule):
         if not forms:
             return
         for start, end, word in ctx.words:
+            if not word[0].isalpha():
+                continue  # names and acronyms start with a letter (2024, 7th are never garbled names)
             canonical = forms.get(word.lower())
             if canonical is None or canonical[0] == word:
                 continue
@@ -179,12 +181,13 @@ def _entity_forms(ref: Document) -> dict[str, tuple[str, str]]:
     where: dict[str, str] = {}
     alone: set[str] = set()  # words capitalised somewhere outside a multi-word name
     for sent in ref.sentences:
-        for i, m in enumerate(WORD.finditer(sent.text)):
-            word = m.group()
+        named = [w for w in ref.sentence_words(sent.index) if w[2][0].isalpha()]
+        for i, (w_start, w_end, word) in enumerate(named):
+            start, end = w_start - sent.start, w_end - sent.start
             key = word.lower()
-            if not _in_multiword_name(sent.text, m.start(), m.end()):
+            if not _in_multiword_name(sent.text, start, end):
                 alone.add(key)
-            opens = i == 0 or sent.text[: m.start()].rstrip().endswith(("“", '"', "(", ":"))
+            opens = i == 0 or sent.text[:start].rstrip().endswith(("“", '"', "(", ":"))
             if opens and not (word.isupper() and len(word) > 1):
                 seen.setdefault(key, set())
                 continue
@@ -316,9 +319,8 @@ class LowAdequacy(Rule):
         for pair in ctx.alignment:
             if not pair.mt or not pair.ref or pair.chrf is None or pair.chrf >= max_chrf:
                 continue
-            start, end = _mt_span(ctx.doc, pair)
             ref_text = _ref_text(ctx.reference, pair)
-            for s, e, replacement in _divergent_spans(ctx.doc.text, start, end, ref_text, min_words):
+            for s, e, replacement in _divergent_spans(ctx.doc, ctx.reference, pair, min_words):
                 message = (
                     f"Possible mistranslation (chrF {pair.chrf:.0f} against the re-translation): "
                     f"“{ctx.doc.text[s:e]}”"
@@ -327,14 +329,17 @@ class LowAdequacy(Rule):
                 yield self.finding(ctx, s, e, message, suggestion=replacement or None, evidence=ref_text)
 
 
-def _divergent_spans(text: str, start: int, end: int, ref: str, min_words: int) -> list[tuple[int, int, str]]:
+def _divergent_spans(
+    doc: Document, ref: Document, pair: AlignedPair, min_words: int
+) -> list[tuple[int, int, str]]:
     """MT spans (with the re-translation's words in their place) that a token diff marks as different.
 
+    The tokens are the documents' own (``Document.sentence_tokens``), the ones the HTML report diffs.
     Differences separated by a single shared word are joined, and only runs of at least
     ``min_words`` MT words are kept: a one-word synonym is not a mistranslation.
     """
-    mt_tokens = words.tokens(text[start:end], start)
-    ref_tokens = words.tokens(ref)
+    mt_tokens = [t for i in pair.mt for t in doc.sentence_tokens(i)]
+    ref_tokens = [t for j in pair.ref for t in ref.sentence_tokens(j)]
     runs: list[list[int]] = []  # [mt_lo, mt_hi, ref_lo, ref_hi] token indices
     for tag, i1, i2, j1, j2 in words.diff(mt_tokens, ref_tokens):
         if tag == "equal" or i1 == i2:
@@ -348,6 +353,18 @@ def _divergent_spans(text: str, start: int, end: int, ref: str, min_words: int) 
         run = [t for t in mt_tokens[i1:i2] if words.is_word(t)]
         if len(run) < min_words:
             continue
-        replacement = ref[ref_tokens[j1][0] : ref_tokens[j2 - 1][1]] if j2 > j1 else ""
-        out.append((run[0][0], run[-1][1], replacement))
+        out.append((run[0][0], run[-1][1], _joined(ref, ref_tokens[j1:j2])))
     return out
+
+
+def _joined(doc: Document, tokens: list[words.Token]) -> str:
+    """The text the tokens span, as in the sentences joined by single spaces (``_ref_text``)."""
+    spans: list[list[int]] = []  # [start, end, sentence index]
+    for start, end, _ in tokens:
+        sent = doc.sentence_at(start)
+        index = -1 if sent is None else sent.index
+        if spans and spans[-1][2] == index:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end, index])
+    return " ".join(doc.text[a:b] for a, b, _ in spans)

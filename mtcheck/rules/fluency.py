@@ -18,8 +18,8 @@ from mtcheck.rules.base import Example, Rule, RuleContext, register
 
 @dataclass(frozen=True)
 class FluencyExample(Example):
-    """An example with LM evidence: for each word or symbol of ``mt`` (``fluency.UNIT``), how many nats
-    the LM pays beyond the unigram model (positive: the context made it *less* likely)."""
+    """An example with LM evidence: for each word or symbol of ``mt`` (its tokens, ``Document.tokens``),
+    how many nats the LM pays beyond the unigram model (positive: the context made it *less* likely)."""
 
     excess: tuple[float, ...] = ()
     ref_excess: tuple[float, ...] = ()  # the same for the re-translation, when there is one
@@ -40,7 +40,7 @@ def example_fluency(rule: type[Rule] | Rule, ctx: RuleContext) -> FluencyResult 
 
 
 def _surprisals(doc, excess: tuple[float, ...]) -> list[list[tuple[int, int, float]]]:
-    units = [(m.start(), m.end(), m.group()) for m in flu.UNIT.finditer(doc.text)]
+    units = doc.tokens
     if len(units) != len(excess):
         raise ValueError(f"example has {len(units)} words and symbols but {len(excess)} excess values")
     out = []

@@ -9,9 +9,10 @@ import re
 from bs4 import BeautifulSoup
 from bs4.builder import HTMLParserTreeBuilder
 
-from mtcheck.document import InputError, Report
+from mtcheck.document import AlignedPair, InputError, Report
 from mtcheck.render import render
 from mtcheck.render.html import _diff, render_index
+from mtcheck.segment import segment
 from tests.render.reports import made_report, nato_report
 
 PAYLOAD = '<script>alert(1)</script> and "><img src=x onerror=alert(2)> end.'
@@ -119,12 +120,20 @@ def test_side_by_side_marks_divergent_words():
     assert any("Stoltenberg" in r.select_one("td.ref").get_text() for r in paired)
 
 
+def _text_diff(mt: str, ref: str):
+    """The side-by-side view of two one-sentence documents."""
+    return _diff(segment(mt, "mt"), segment(ref, "ref"), AlignedPair((0,), (0,), 1.0))
+
+
 def test_word_diff_marks_only_what_differs():
-    mt, ref = _diff("The allies sent 200 missiles, he said.", "The allies sent about 200 missiles, it said.")
+    mt, ref = _text_diff(
+        "The allies sent 200 missiles, he said.", "The allies sent about 200 missiles, it said."
+    )
     assert [t.text for t in mt if t.divergent] == ["he"]
     assert [t.text for t in ref if t.divergent] == ["about", "it"]
+    assert "".join(t.text for t in mt) == "The allies sent 200 missiles, he said."
     # Case and punctuation alone are not divergence.
-    mt, ref = _diff("Nato agreed.", "NATO agreed")
+    mt, ref = _text_diff("Nato agreed.", "NATO agreed")
     assert not any(t.divergent for t in mt + ref)
 
 

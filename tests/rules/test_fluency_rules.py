@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mtcheck import fluency
+from mtcheck import fluency, words
 from mtcheck.rules import REGISTRY, RuleContext
 from mtcheck.segment import segment
 from tests.helpers import context
@@ -14,7 +14,7 @@ CLEAN = "NATO allies agreed on Wednesday to send more air defence systems to Ukr
 
 def ctx_with(text: str, excess: list[float], reference: str | None = None) -> RuleContext:
     ctx = context(text, reference)
-    units = list(fluency.UNIT.finditer(text))
+    units = list(words.TOKEN.finditer(text))
     toks = [[(m.start() - s.start, m.end() - s.start, fluency.unigram_nats(m.group()) + x)
              for m, x in zip(units, excess, strict=True) if s.start <= m.start() < s.end]
             for s in ctx.doc.sentences]  # fmt: skip
@@ -23,7 +23,7 @@ def ctx_with(text: str, excess: list[float], reference: str | None = None) -> Ru
         ref_toks = [
             [
                 (m.start(), m.end(), fluency.unigram_nats(m.group()) - 4.0)
-                for m in fluency.UNIT.finditer(s.text)
+                for m in words.TOKEN.finditer(s.text)
             ]
             for s in ctx.reference.sentences
         ]

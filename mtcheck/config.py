@@ -44,7 +44,7 @@ class Config:
     fluency: str = "auto"
     fluency_model: str | None = None  # None: the embedded offline default
     mt_model: str | None = None  # None: the model card for src_lang
-    engine: str = "transformers"  # transformers | apertium
+    engine: str = "transformers"  # transformers | apertium | none (no re-translation of a source)
     # Sentence embeddings in the alignment (mtcheck[embeddings]): auto (when installed) | on | off.
     embeddings: str = "auto"
     # Word-level quality model (mtcheck.qe; needs the embeddings extra and a re-translation). Off by
@@ -52,6 +52,10 @@ class Config:
     # auto (when installed) | on | off; and its finding threshold: precise | balanced.
     quality_model: str = "off"
     quality_findings: str = "precise"
+    # Source-aware pass (mtcheck[source], Gemma 3 270M): the MT's log-prob given the source text, when
+    # one is given. auto (when installed) | on | off; source_model None: the gemma3-270m card.
+    source_aware: str = "auto"
+    source_model: str | None = None
     cache: bool = True
     cache_dir: str | None = None
     device: str = "auto"
@@ -107,7 +111,8 @@ class Config:
         return ModelSettings(
             fluency=self.fluency, fluency_model=self.fluency_model, mt_model=self.mt_model,
             engine=self.engine, embeddings=self.embeddings, quality_model=self.quality_model,
-            quality_findings=self.quality_findings, cache=self.cache, cache_dir=self.cache_dir,
+            quality_findings=self.quality_findings, source_aware=self.source_aware,
+            source_model=self.source_model, cache=self.cache, cache_dir=self.cache_dir,
             device=self.device, threads=self.threads, lm_precision=self.lm_precision,
             batch_size=self.batch_size, beam_size=self.beam_size, max_length=self.max_length,
         )  # fmt: skip

@@ -22,6 +22,7 @@ from mtcheck.settings import EMBEDDINGS, ModelSettings
 
 if TYPE_CHECKING:
     from mtcheck.backends.base import FluencyScorer, SentenceEncoder, Translator
+    from mtcheck.source.stage import SourceScorer
 
 # What ``embeddings = "auto"`` does when the package is installed; set from
 # benchmarks/align_accuracy.py (--embeddings both): on only if it does not lower strict pair F1. It
@@ -54,15 +55,17 @@ class ModelRegistry:
         translator: Translator | None = None,
         scorer: FluencyScorer | None = None,
         encoder: SentenceEncoder | None = None,
+        source: SourceScorer | None = None,
     ) -> None:
-        """``translator``, ``scorer``, ``encoder``: objects to use instead of loading models (the
-        translator for every source language)."""
+        """``translator``, ``scorer``, ``encoder``, ``source``: objects to use instead of loading models
+        (the translator for every source language)."""
         self.settings = settings or ModelSettings()
         self._given_translator = translator
         self._translators: dict[str, Translator] = {}
         self._scorer = scorer
         self._encoder = encoder
         self._encoder_resolved = encoder is not None
+        self._source = source
         self._lock = threading.RLock()
 
     def translator(self, src_lang: str) -> Translator:
@@ -95,6 +98,26 @@ class ModelRegistry:
                     s.fluency_model, s.device, s.threads, s.batch_size, precision=s.lm_precision
                 )
             return self._scorer
+
+    @property
+    def has_source_scorer(self) -> bool:
+        """Whether a source-aware scorer is loaded or was handed in (nothing left to decide)."""
+        return self._source is not None
+
+    def source_scorer(self) -> SourceScorer | None:
+        """The source-aware scorer (mtcheck.source), loaded on first use; None when ``source-aware``
+        is off. Whether ``auto`` may load it is decided by the caller (mtcheck.source.stage.enabled)."""
+        if self.settings.source_aware == "off":
+            return None
+        with self._lock:
+            if self._source is None:
+                from mtcheck.backends.source_lm import SourceAwareScorer
+
+                s = self.settings
+                self._source = SourceAwareScorer.load(
+                    s.source_model, s.device, s.threads, precision=s.lm_precision
+                )
+            return self._source
 
     def sentence_encoder(self) -> SentenceEncoder | None:
         """The alignment's sentence encoder; None when embeddings are off (or ``auto`` without the

@@ -59,6 +59,7 @@ class Prepared:
     def alignments(self) -> list[list[AlignedPair]]:
         """The alignment with each re-translation, in the order of :attr:`references`."""
         return ([] if self.reference is None else [self.alignment]) + [a for _, a in self.extra]
+    source_scores: Any = None  # mtcheck.source.scores.SourceScores when the source-aware pass ran
 
 
 @dataclass
@@ -132,7 +133,9 @@ class Checker:
                 lang = item.article.src_lang or self.inputs.src_lang
                 if not lang:
                     raise ConfigError(f"{item.article.id}: a source text needs --src-lang (e.g. es)")
-                by_lang.setdefault(lang, []).append(item)
+                # engine none (setting or JSONL line): no re-translation; the source-aware pass scores it.
+                if self._engine(item) != "none":
+                    by_lang.setdefault(lang, []).append(item)
         for lang, group in by_lang.items():
             from mtcheck.backends.retranslate import retranslate_many
 
@@ -144,6 +147,9 @@ class Checker:
                 item.reference = Reference(translator.origin, translator.name, ref_doc)
             used.add(translator.name)
         return ModelsUsed.of(used).translators
+
+    def _engine(self, item: Prepared) -> str:
+        return item.article.engine or self.models.settings.engine
 
     def align(self, items: Sequence[Prepared]) -> str | None:
         """Align MT sentences with re-translation sentences and score adequacy per pair.
@@ -244,11 +250,46 @@ class Checker:
         encoder = self.align(items)
         lm = self.score_fluency(items)
         quality_model = self.encode_words(items)
+        source_lm = self.score_source(items)
         used = ModelsUsed.of(
             translators, lm, encoder, quality_model,
-            settings=self.models.settings, quality_findings=self.config.quality_findings,
+            settings=self.models.settings, quality_findings=self.config.quality_findings, source_lm=source_lm,
         )  # fmt: skip
         return PreparedBatch(items, failed, used)
+
+    def score_source(self, items: Sequence[Prepared]) -> str | None:
+        """The MT's log-prob given its source (mtcheck.source), one pass over the articles with a
+        source text; its own stage ("source" in progress). Returns the scorer's name when it ran.
+
+        Under ``auto`` an article with a re-translation is skipped: its quality comes from the
+        re-translation, and the pass would cost time for nothing; ``on`` scores it too.
+        """
+        every = self.models.settings.source_aware == "on"
+        todo = [
+            i
+            for i in items
+            if i.article.source is not None and i.article.source.strip() and (every or i.reference is None)
+        ]
+        if not todo:
+            return None
+        from mtcheck.source.scores import MODEL_VERSION
+        from mtcheck.source.stage import enabled, score_documents
+
+        # Asked to check against the source alone: a missing model is an error, not a notice.
+        required = any(self._engine(i) == "none" for i in todo)
+        if not self.models.has_source_scorer and not enabled(self.models.settings, required):
+            return None
+        scorer = self.models.source_scorer()
+        if scorer is None:
+            return None
+
+        report = self.stage_progress
+        on_piece = None if report is None else (lambda done, total: report("source", done, total))
+        lang = self.inputs.src_lang or ""
+        docs = [(i.doc, i.article.source or "", i.article.src_lang or lang) for i in todo]
+        for item, scores in zip(todo, score_documents(scorer, docs, on_piece), strict=True):
+            item.source_scores = scores
+        return f"{scorer.name}+{MODEL_VERSION}"
 
     def encode_words(self, items: Sequence[Prepared]) -> str | None:
         """Word vectors for the quality model (mtcheck.qe), one batched pass over every article.
@@ -302,6 +343,13 @@ class Checker:
             scores = sentence_scores(item.doc, findings, item.alignment, item.fluency)
             findings, scores, _ = apply_model(item, findings, scores, self.config)
             quality = {s.index: s.quality for s in scores}
+        elif item.source_scores is not None and item.reference is None:
+            from mtcheck.scoring import sentence_scores
+            from mtcheck.source.scores import combined_quality
+
+            # No re-translation: the source-aware score stands in for adequacy (mtcheck.source.scores).
+            scores = sentence_scores(item.doc, findings, item.alignment, item.fluency)
+            quality = combined_quality(item.doc, item.source_scores, scores)
         return Judged(
             item.doc, findings, item.reference, item.alignment, adequacy, item.fluency, quality, item.extra
         )

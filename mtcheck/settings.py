@@ -16,7 +16,8 @@ from typing import Any
 from mtcheck.errors import ConfigError
 
 FAIL_ON = ("error", "warning", "info", "never")
-ENGINES = ("transformers", "apertium")
+# "none": no re-translation; a source text is then scored by the source-aware pass alone (mtcheck.source).
+ENGINES = ("transformers", "apertium", "none")
 EMBEDDINGS = ("auto", "on", "off")
 # Kept in step with mtcheck.backends.causal_lm.PRECISIONS (not imported: settings stay torch-free).
 LM_PRECISIONS = ("auto", "fp32", "int8", "fp16", "bf16")
@@ -80,6 +81,8 @@ class ModelSettings:
     embeddings: str = "auto"  # sentence embeddings in the alignment: auto (when installed) | on | off
     quality_model: str = "off"  # word-level quality model (mtcheck.qe): auto | on | off
     quality_findings: str = "precise"  # its finding threshold: precise | balanced
+    source_aware: str = "auto"  # MT log-prob given the source (mtcheck.source): auto | on | off
+    source_model: str | None = None  # None: the gemma3-270m card; or a local folder / hub id
     cache: bool = True  # the on-disk translation cache
     cache_dir: str | None = None
     device: str = "auto"  # auto | cpu | cuda[:N] | mps, for every model
@@ -91,7 +94,9 @@ class ModelSettings:
 
     def validate(self) -> None:
         if self.engine not in ENGINES:
-            raise ConfigError(f"engine must be transformers or apertium, not {self.engine!r}")
+            raise ConfigError(f"engine must be transformers, apertium or none, not {self.engine!r}")
+        if self.source_aware not in MODES:
+            raise ConfigError(f"source-aware must be auto, on or off, not {self.source_aware!r}")
         if self.embeddings not in EMBEDDINGS:
             raise ConfigError(f"embeddings must be auto, on or off, not {self.embeddings!r}")
         if self.quality_model not in ("auto", "on", "off"):

@@ -32,6 +32,7 @@ class ModelsUsed:
     quality_model: str | None = None  # the word-level quality model (mtcheck.qe), version@digest
     decoding: str | None = None  # beam search of a seq2seq translator: "beam=4,max=256"
     quality_findings: str | None = None  # the quality model's finding threshold: precise | balanced
+    source_lm: str | None = None  # the source-aware scorer (mtcheck.source) when it scored anything
 
     @classmethod
     def of(
@@ -43,6 +44,7 @@ class ModelsUsed:
         *,
         settings: ModelSettings | None = None,
         quality_findings: str | None = None,
+        source_lm: str | None = None,
     ) -> ModelsUsed:
         """``settings``: the model settings the translators were built with (their decoding is recorded
         when a seq2seq translator ran); ``quality_findings``: the quality model's finding threshold
@@ -53,7 +55,7 @@ class ModelsUsed:
         if settings is not None and any(name.startswith(SEQ2SEQ_PREFIX) for name in names):
             decoding = f"beam={settings.beam_size},max={settings.max_length}"
         findings = quality_findings if quality_model is not None else None
-        return cls(ordered, lm, encoder, quality_model, decoding, findings)
+        return cls(ordered, lm, encoder, quality_model, decoding, findings, source_lm)
 
     def merged(self, other: ModelsUsed) -> ModelsUsed:
         names = set(self.translators) | set(other.translators)
@@ -65,6 +67,7 @@ class ModelsUsed:
             self.quality_model or other.quality_model,
             self.decoding or other.decoding,
             self.quality_findings or other.quality_findings,
+            self.source_lm or other.source_lm,
         )
 
 
@@ -85,6 +88,7 @@ class Signature:
     quality_model: str | None = None  # the word-level quality model (mtcheck.qe) when it ran
     decoding: str | None = None  # a seq2seq translator's beam size and length limit, when one ran
     quality_findings: str | None = None  # the quality model's finding threshold, when it ran
+    source_lm: str | None = None  # the source-aware scorer (mtcheck.source) and its quality model
 
     @classmethod
     def of(cls, settings: RuleSettings, used: ModelsUsed) -> Signature:
@@ -102,17 +106,24 @@ class Signature:
             quality_model=used.quality_model,
             decoding=used.decoding,
             quality_findings=used.quality_findings,
+            source_lm=used.source_lm,
         )
 
     @property
     def used(self) -> ModelsUsed:
         """The models (and how they ran) this signature names, to score a report again."""
         return ModelsUsed(
-            self.translators, self.lm, self.encoder, self.quality_model, self.decoding, self.quality_findings
+            self.translators,
+            self.lm,
+            self.encoder,
+            self.quality_model,
+            self.decoding,
+            self.quality_findings,
+            self.source_lm,
         )
 
     def render(self) -> str:
-        """``mtcheck:V|mt:…|lm:…|select:…|fail-on:…|emb:…[|severity:…][|options:…][|min-score:…][|qe:…][|qe-findings:…][|decode:…]``.
+        """``mtcheck:V|mt:…|lm:…|select:…|fail-on:…|emb:…[|severity:…][|options:…][|min-score:…][|qe:…][|qe-findings:…][|decode:…][|src:…]``.
 
         The first five parts are the contract's (tests/data/report.schema.json); later ones follow.
         """
@@ -140,6 +151,8 @@ class Signature:
             parts.append(f"qe-findings:{self.quality_findings}")
         if self.decoding:
             parts.append(f"decode:{self.decoding}")
+        if self.source_lm:
+            parts.append(f"src:{self.source_lm}")
         return "|".join(parts)
 
     def __str__(self) -> str:

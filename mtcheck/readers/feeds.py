@@ -25,7 +25,7 @@ ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xht
 FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
 _ROLE = re.compile(r"^(?P<name>.+)\.(?P<role>ref|src)(?:\.(?P<lang>[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?))?$")
 _LANG_TAG = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
-_JSONL_KEYS = {"id", "mt", "reference", "source", "src_lang"}
+_JSONL_KEYS = {"id", "mt", "reference", "source", "src_lang", "engine"}
 # Bad lines of one JSONL file reported one by one; the rest are counted in one summary entry. A file
 # of millions of tiny bad lines otherwise held an InputError (~300 bytes) for each of them.
 LISTED_BAD_LINES = 500
@@ -251,6 +251,12 @@ def _jsonl_article(item: object, seen: dict[str, int], line: int, max_chars: int
         article.extra_references = refs[1:]
     article.source = item.get("source")
     article.src_lang = item.get("src_lang")
+    if item.get("engine") is not None:
+        # Per line only "none" (score against the source, no re-translation): other engines are a
+        # setting of the whole batch (--engine), whose models load once.
+        if item["engine"] != "none":
+            raise ValueError(f"'engine' may only be \"none\" on a line, not {item['engine']!r}")
+        article.engine = "none"
     return article
 
 

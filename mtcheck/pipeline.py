@@ -296,10 +296,12 @@ class Checker:
 
         Returns the quality model's name (version@digest) when it will run, else None.
         """
+        todo = [item for item in items if item.reference is not None]
+        if not todo:
+            return None  # before the import: mtcheck.qe.stage brings numpy, a rules-only run needs none
         from mtcheck.qe.stage import enabled
 
-        todo = [item for item in items if item.reference is not None]
-        if not todo or not enabled(self.config):
+        if not enabled(self.config):
             return None
         from mtcheck.qe.model import load
         from mtcheck.qe.stage import encode_sides

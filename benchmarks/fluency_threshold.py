@@ -1,7 +1,7 @@
 """Choose MT901/MT902's sentence-fluency threshold from data, by leave-one-document-out CV.
 
 The threshold is a Neyman-Pearson choice: the highest threshold (most detections) whose false
-alarms on human-written English stay within the budget of issue 12 (0.5 findings per 1,000 words,
+alarms on human-written English stay within half the budget of issue 12 (0.5 findings per 1,000 words,
 each flagged sentence counting its MT901 finding and its MT902 finding when that fires). Human text:
 the clean corpus (tests/data/clean, 7 documents) and the human references of mqm_dev.jsonl (6
 documents); sentences of the references confirmed by hand as real errors (benchmarks/clean_text.py
@@ -58,6 +58,10 @@ GRID = [float(t) for t in range(20, 96, 2)]
 BETA = 0.5
 NP_GRID = [t / 2 for t in range(100, 191)]  # 50.0 .. 95.0
 BUDGET = 0.5  # findings per 1,000 words of human text (issue 12)
+# The threshold is chosen to spend only this fraction of the budget on the training documents: with
+# a whole budget the held-out rate came out at 0.83 per 1,000 words (one flagged sentence is two
+# findings, and 13 documents pin the rate down poorly); with half it stays within the budget held out.
+MARGIN = 0.5
 
 
 def _scores(doc, surps, model: str) -> list[tuple[int, int, float, int, bool]]:
@@ -133,8 +137,31 @@ def _false_alarms(rows: list[dict], t: float) -> int:
 
 def _np_threshold(rows: list[dict]) -> float:
     words = sum({r["doc"]: r["doc_words"] for r in rows}.values())
-    ok = [t for t in NP_GRID if 1000 * _false_alarms(rows, t) / words <= BUDGET]
+    ok = [t for t in NP_GRID if 1000 * _false_alarms(rows, t) / words <= MARGIN * BUDGET]
     return max(ok) if ok else NP_GRID[0]
+
+
+def _held_out(rows: list[dict], margin: float) -> dict:
+    """Pooled held-out false alarms when the training documents may spend ``margin`` of the budget."""
+    global MARGIN
+    saved, MARGIN = MARGIN, margin
+    try:
+        docs = sorted({r["doc"] for r in rows})
+        fa = sum(
+            _false_alarms(
+                [r for r in rows if r["doc"] == d], _np_threshold([r for r in rows if r["doc"] != d])
+            )
+            for d in docs
+        )
+        words = sum({r["doc"]: r["doc_words"] for r in rows}.values())
+        return {
+            "margin": margin,
+            "false_alarms": fa,
+            "per_1000_words": round(1000 * fa / words, 3),
+            "threshold_all_documents": _np_threshold(rows),
+        }
+    finally:
+        MARGIN = saved
 
 
 def _neyman_pearson(rows: list[dict]) -> dict:
@@ -154,6 +181,8 @@ def _neyman_pearson(rows: list[dict]) -> dict:
         "documents": len(docs),
         "words": words,
         "budget_per_1000_words": BUDGET,
+        "margin": MARGIN,
+        "held_out_with_whole_budget": _held_out(rows, 1.0),
         "held_out_false_alarms": fa,
         "held_out_false_alarms_per_1000_words": round(1000 * fa / words, 3),
         "folds": folds,

@@ -56,13 +56,13 @@ def _surprisals(doc, excess: tuple[float, ...]) -> list[list[tuple[int, int, flo
 
 
 # MT901/MT902's sentence threshold (see DisfluentSentence.options): benchmarks/fluency_threshold.py.
-THRESHOLD = 77.0
+THRESHOLD = 68.5
 
 _CLEAN = "NATO allies agreed on Wednesday to send more air defence systems to Ukraine."
 _GARBLED = "In a new period the allies expressed themselves in the sense of the meeting."
 # Excess per unit (13 words + the full stop for _GARBLED): low on fluent words, high on the garble.
 _CLEAN_X = (-4.0, -6.0, -5.0, -4.0, -7.0, -5.0, -6.0, -5.0, -7.0, -6.0, -4.0, -5.0, -6.0, -3.0)
-_GARBLED_X = (-1.0, -2.0, 1.0, 2.0, 0.5, 3.0, 6.5, 5.5, 5.5, -2.0, 6.0, -1.0, 3.0, 2.0, -2.0)
+_GARBLED_X = (-1.0, -2.0, 1.0, 2.0, 0.5, 3.0, 8.5, 7.5, 7.5, -2.0, 8.0, -1.0, 3.0, 2.0, -2.0)
 
 
 def _judged_words(ctx: RuleContext, sf) -> list[flu.WordSurprisal]:
@@ -129,9 +129,9 @@ class DisfluentSentence(Rule):
     needs = frozenset({"fluency"})
     # Sentence fluency (0-100, the estimated chance that a rater finds no major fluency error) below
     # which a sentence is flagged. A Neyman-Pearson choice made on human-written English, never on the
-    # example: the highest threshold whose false alarms stay within 0.5 findings per 1,000 words on the
-    # clean corpus and the mqm_dev.jsonl human references (13 documents; held out one at a time the
-    # rate is 0.83 per 1,000 words). benchmarks/fluency_threshold.py, results/fluency_threshold.json.
+    # example: the highest threshold whose false alarms stay within half of 0.5 findings per 1,000
+    # words on the clean corpus and the mqm_dev.jsonl human references (13 documents; held out one at
+    # a time the rate is 0.41 per 1,000 words). benchmarks/fluency_threshold.py (fluency_threshold.json).
     options: ClassVar[dict] = {"threshold": THRESHOLD}
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:

@@ -31,7 +31,7 @@ def ctx_with(text: str, excess: list[float], reference: str | None = None) -> Ru
     return ctx
 
 
-BUMPY = [-1.0, -2.0, 1.0, 2.0, 0.5, 3.0, 6.5, 5.5, 5.5, -2.0, 6.0, -1.0, 3.0, 2.0, -2.0]
+BUMPY = [-1.0, -2.0, 1.0, 2.0, 0.5, 3.0, 8.5, 7.5, 7.5, -2.0, 8.0, -1.0, 3.0, 2.0, -2.0]
 
 
 def test_mt901_flags_the_sentence_and_suggests_the_re_translation() -> None:

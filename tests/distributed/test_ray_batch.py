@@ -49,6 +49,8 @@ GARBLED = [
     "Officials said the the plan was sound.",
     "The the bank raised rates again.Investors sold.",
     "Yesterday yesterday the the the market market fell.",
+    # Word salad for the fluency rules (MT901's threshold is chosen on human text: only salad fires).
+    "The of bank traders them to rates it the of which raised in the sense market the of.",
 ]
 N_ARTICLES = 52
 

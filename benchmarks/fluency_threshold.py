@@ -135,33 +135,28 @@ def _false_alarms(rows: list[dict], t: float) -> int:
     return sum(r["findings"] for r in rows if r["fires_below"] < t and not r["confirmed_error"])
 
 
-def _np_threshold(rows: list[dict]) -> float:
+def _np_threshold(rows: list[dict], margin: float = MARGIN) -> float:
     words = sum({r["doc"]: r["doc_words"] for r in rows}.values())
-    ok = [t for t in NP_GRID if 1000 * _false_alarms(rows, t) / words <= MARGIN * BUDGET]
+    ok = [t for t in NP_GRID if 1000 * _false_alarms(rows, t) / words <= margin * BUDGET]
     return max(ok) if ok else NP_GRID[0]
 
 
 def _held_out(rows: list[dict], margin: float) -> dict:
     """Pooled held-out false alarms when the training documents may spend ``margin`` of the budget."""
-    global MARGIN
-    saved, MARGIN = MARGIN, margin
-    try:
-        docs = sorted({r["doc"] for r in rows})
-        fa = sum(
-            _false_alarms(
-                [r for r in rows if r["doc"] == d], _np_threshold([r for r in rows if r["doc"] != d])
-            )
-            for d in docs
+    docs = sorted({r["doc"] for r in rows})
+    fa = sum(
+        _false_alarms(
+            [r for r in rows if r["doc"] == d], _np_threshold([r for r in rows if r["doc"] != d], margin)
         )
-        words = sum({r["doc"]: r["doc_words"] for r in rows}.values())
-        return {
-            "margin": margin,
-            "false_alarms": fa,
-            "per_1000_words": round(1000 * fa / words, 3),
-            "threshold_all_documents": _np_threshold(rows),
-        }
-    finally:
-        MARGIN = saved
+        for d in docs
+    )
+    words = sum({r["doc"]: r["doc_words"] for r in rows}.values())
+    return {
+        "margin": margin,
+        "false_alarms": fa,
+        "per_1000_words": round(1000 * fa / words, 3),
+        "threshold_all_documents": _np_threshold(rows, margin),
+    }
 
 
 def _neyman_pearson(rows: list[dict]) -> dict:

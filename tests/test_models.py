@@ -148,7 +148,8 @@ def test_one_registry_loads_each_model_once(tmp_path: Path) -> None:
     config = Config(fluency_model=str(folder), fluency="on")
     one = Checker(config, models=registry).run([Article("a", "the allies said .")])
     two = Checker(config, models=registry).run([Article("b", "nato will send .")])
-    assert one.signature.lm == two.signature.lm == folder.name
+    # model-runtime auto: CTranslate2 (installed with the models extra) on CPU at fp32.
+    assert one.signature.lm == two.signature.lm == registry.fluency_scorer().name == f"{folder.name}@ct2"
 
 
 # --- device and threads reach every model (tiny real models, loaded through from_pretrained) -------
@@ -211,7 +212,9 @@ def test_device_and_threads_reach_the_fluency_model(tmp_path: Path, device: str)
     from tests.backends.tiny_causal import build_tiny_causal_lm
 
     folder = build_tiny_causal_lm(tmp_path / "lm")
-    config = _config_from_flags(device, _threads(), fluency_model=str(folder), embeddings="off")
+    config = _config_from_flags(
+        device, _threads(), fluency_model=str(folder), embeddings="off", model_runtime="torch"
+    )
     registry = ModelRegistry(config.model_settings)
     torch.set_num_threads(1)
     scorer = registry.fluency_scorer()
@@ -222,6 +225,17 @@ def test_device_and_threads_reach_the_fluency_model(tmp_path: Path, device: str)
     expected_threads = _threads() if device == "cpu" else 1
     assert seen and set(seen) == {(device, expected_threads)}
     assert scorer.batch_size == config.batch_size
+
+
+def test_device_and_threads_reach_the_ctranslate2_fluency_model(tmp_path: Path) -> None:
+    from tests.backends.tiny_causal import build_tiny_causal_lm
+
+    folder = build_tiny_causal_lm(tmp_path / "lm")
+    config = _config_from_flags("cpu", _threads(), fluency_model=str(folder), embeddings="off")
+    scorer = ModelRegistry(config.model_settings).fluency_scorer()
+    # model-runtime auto on CPU at fp32: CTranslate2, with the run's device and thread count.
+    assert type(scorer).__name__ == "CT2Scorer"
+    assert scorer.generator.device == "cpu" and scorer.threads == _threads()
 
 
 @pytest.mark.parametrize("device", _devices())

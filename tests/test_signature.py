@@ -91,7 +91,7 @@ def test_the_lm_arithmetic_is_in_the_signature(tmp_path: Path) -> None:
     runs = {
         precision: Checker(
             Config(fluency="on", fluency_model=str(folder), lm_precision=precision, embeddings="off",
-                   device="cpu", threads=1)
+                   device="cpu", threads=1, model_runtime="torch")
         ).run([Article("a", "the allies said that nato will send more .")])
         for precision in ("fp32", "int8")
     }  # fmt: skip
@@ -114,4 +114,5 @@ def test_fluency_and_embeddings_on_or_off_are_in_the_signature(tmp_path: Path) -
     on = run(fluency="on", embeddings="on")
     assert _differ(on, run(fluency="off", embeddings="on")) == {"lm"}
     assert _differ(on, run(fluency="on", embeddings="off")) == {"emb"}
-    assert _parts(on)["lm"] == folder.name and _parts(on)["emb"] != "none"
+    # model-runtime auto: CTranslate2 (installed with the models extra) on CPU at fp32.
+    assert _parts(on)["lm"] == f"{folder.name}@ct2" and _parts(on)["emb"] != "none"

@@ -17,9 +17,9 @@ How the pass is organised, and why:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mtcheck.backends.lm_rows import Row, assemble, windows
 from mtcheck.backends.packed import packs, register, spans, supported
 from mtcheck.errors import ModelError
 
@@ -28,9 +28,6 @@ if TYPE_CHECKING:
 
     from mtcheck.backends.store import Progress
 
-# Longest piece of one text scored as a row; longer texts continue in a fresh row (rare: these
-# are sentences, and it keeps one runaway "sentence" from blowing up a batch's attention).
-WINDOW = 512
 # Positions projected onto the vocabulary at once: 256 x 49,152 fp32 logits is 50 MB (and as much
 # again for logsumexp's temporary); 256 rows already run the product at full rate.
 HEAD_CHUNK = 256
@@ -54,13 +51,6 @@ def resolve_precision(precision: str, device: str) -> str:
     if precision == "int8" and device != "cpu":
         raise ModelError("lm-precision int8 runs on CPU only (FBGEMM kernels); use fp16 on a GPU")
     return precision
-
-
-@dataclass
-class _Row:
-    text: int  # index of the input text
-    ids: list[int]
-    offsets: list[tuple[int, int]]
 
 
 class CausalLMScorer:
@@ -191,25 +181,15 @@ class CausalLMScorer:
                 done += len(group)
                 if progress is not None:
                     progress(done, len(rows))
-        out: list[list[tuple[int, int, float]]] = [[] for _ in texts]
-        for row, values in zip(rows, nats, strict=True):
-            text = texts[row.text]
-            for (start, end), value in zip(row.offsets, values, strict=True):
-                start, end = _trim(text, start, end)
-                out[row.text].append((start, end, value))
-        return out
+        return assemble(texts, rows, nats)
 
-    def _rows(self, texts: Sequence[str]) -> list[_Row]:
+    def _rows(self, texts: Sequence[str]) -> list[Row]:
         enc = self.tokenizer(
             list(texts), add_special_tokens=False, return_offsets_mapping=True, return_attention_mask=False
         )
-        rows = []
-        for t, (ids, offsets) in enumerate(zip(enc["input_ids"], enc["offset_mapping"], strict=True)):
-            for w in range(0, len(ids), WINDOW):
-                rows.append(_Row(t, list(ids[w : w + WINDOW]), [tuple(o) for o in offsets[w : w + WINDOW]]))
-        return rows
+        return windows(zip(enc["input_ids"], enc["offset_mapping"], strict=True))
 
-    def _score_pack(self, batch: Sequence[_Row]) -> list[list[float]]:
+    def _score_pack(self, batch: Sequence[Row]) -> list[list[float]]:
         """One packed pass (:mod:`mtcheck.backends.packed`): the rows end to end, each from position 0."""
         import torch
 
@@ -234,7 +214,7 @@ class CausalLMScorer:
         self.tokens_scored += int(targets.numel())
         return [part.tolist() for part in torch.split(nll.cpu(), [len(r.ids) for r in batch])]
 
-    def _score_batch(self, batch: Sequence[_Row]) -> list[list[float]]:
+    def _score_batch(self, batch: Sequence[Row]) -> list[list[float]]:
         import torch
 
         width = max(len(r.ids) for r in batch) + 1
@@ -298,11 +278,3 @@ def prefix_token_id(tokenizer: Any, prefix_token: str | None) -> int:
         if tid is not None:
             return int(tid)
     raise ModelError("the fluency model's tokenizer has neither a BOS nor an EOS token to start a sentence")
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

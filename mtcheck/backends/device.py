@@ -12,14 +12,28 @@ from mtcheck.errors import ModelError
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
-def pick_device(requested: str = "auto") -> str:
-    """Resolve ``auto`` to the best available device; refuse a device that is not there."""
-    import torch
+def pick_device(requested: str = "auto", runtime: str = "torch") -> str:
+    """Resolve ``auto`` to the best available device; refuse a device that is not there.
 
+    ``runtime``: ``torch`` asks torch; ``ctranslate2`` asks CTranslate2 (its CUDA device count) and
+    never imports torch, and refuses ``mps`` (CTranslate2 has no Apple GPU backend).
+    """
     requested = (requested or "auto").lower()
     base = requested.split(":", 1)[0]
     if base not in DEVICES:
         raise ModelError(f"unknown device {requested!r} (use {', '.join(DEVICES)})")
+    if runtime == "ctranslate2":
+        from mtcheck.backends.ct2 import cuda_devices
+
+        if base == "auto":
+            return "cuda" if cuda_devices() > 0 else "cpu"
+        if base == "mps":
+            raise ModelError("--device mps: model-runtime ctranslate2 has no Apple GPU backend; use torch")
+        if base == "cuda" and cuda_devices() == 0:
+            raise ModelError("--device cuda: no CUDA device is available to CTranslate2")
+        return requested
+    import torch
+
     if base == "auto":
         if torch.cuda.is_available():
             return "cuda"
@@ -44,13 +58,22 @@ def default_threads() -> int:
     return max(1, cpus // 2)
 
 
+def thread_count(threads: int | None) -> int:
+    """The CPU thread count a model uses (``None``: :func:`default_threads`); ModelError below 1.
+
+    For runtimes that take it as an argument (CTranslate2's ``intra_threads``); imports nothing.
+    """
+    count = default_threads() if threads is None else threads
+    if count < 1:
+        raise ModelError(f"--threads must be at least 1, not {count}")
+    return count
+
+
 def set_threads(threads: int | None) -> int:
     """Set torch's intra-op thread count (``None``: :func:`default_threads`); returns the count used."""
     import torch
 
-    count = default_threads() if threads is None else threads
-    if count < 1:
-        raise ModelError(f"--threads must be at least 1, not {count}")
+    count = thread_count(threads)
     if torch.get_num_threads() != count:
         torch.set_num_threads(count)
     return count

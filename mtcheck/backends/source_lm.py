@@ -66,7 +66,8 @@ class SourceAwareScorer:
         """
         import torch
 
-        from mtcheck.backends.causal_lm import _trim, token_nll
+        from mtcheck.backends.causal_lm import token_nll
+        from mtcheck.backends.lm_rows import trim
 
         if len(prompts) != len(targets):
             raise ModelError("source-aware scoring needs one prompt per MT piece")
@@ -94,7 +95,7 @@ class SourceAwareScorer:
                 spans = []
                 for (start, end), value in zip(offsets, nll.float().cpu().tolist(), strict=True):
                     # Offsets count the added leading space: shift back onto the target.
-                    start, end = _trim(target, max(0, start - 1), max(0, end - 1))
+                    start, end = trim(target, max(0, start - 1), max(0, end - 1))
                     spans.append((start, end, float(value)))
                 out.append(spans)
                 if progress is not None:

@@ -15,6 +15,7 @@ from mtcheck.cli.options import (
     IgnoreOpt,
     InputFormatOpt,
     LmPrecisionOpt,
+    ModelRuntimeOpt,
     NoFluencyOpt,
     SelectOpt,
     SrcLangOpt,
@@ -41,6 +42,7 @@ def baseline_create(
     device: DeviceOpt = None,
     threads: ThreadsOpt = None,
     lm_precision: LmPrecisionOpt = None,
+    model_runtime: ModelRuntimeOpt = None,
 ) -> None:
     """Write fingerprints of the current findings; `--baseline FILE` then hides them."""
     from mtcheck import baseline
@@ -58,6 +60,7 @@ def baseline_create(
         device=device,
         threads=threads,
         lm_precision=lm_precision,
+        model_runtime=model_runtime,
     )
     articles, errors, _ = read_input(path, input_format, config)
     if reference is not None:

@@ -22,6 +22,7 @@ from mtcheck.cli.options import (
     LmPrecisionOpt,
     MaxCharsOpt,
     MinScoreOpt,
+    ModelRuntimeOpt,
     MtModelOpt,
     NoCacheOpt,
     NoFluencyOpt,
@@ -71,6 +72,7 @@ def check(
     device: DeviceOpt = None,
     threads: ThreadsOpt = None,
     lm_precision: LmPrecisionOpt = None,
+    model_runtime: ModelRuntimeOpt = None,
     max_chars: MaxCharsOpt = None,
     baseline_file: BaselineOpt = None,
     quiet: QuietOpt = False,
@@ -97,6 +99,7 @@ def check(
         device=device,
         threads=threads,
         lm_precision=lm_precision,
+        model_runtime=model_runtime,
         max_chars=max_chars,
     )
     if source is not None and not config.src_lang:

@@ -70,6 +70,14 @@ LmPrecisionOpt = Annotated[
         "--lm-precision", help="Fluency LM arithmetic: auto|fp32|int8|fp16|bf16 (auto: fp32 on CPU)."
     ),
 ]
+ModelRuntimeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model-runtime",
+        help="What runs the fluency LM and the sentence encoder: auto|torch|ctranslate2 "
+        "(auto: ctranslate2 when installed, on CPU at fp32).",
+    ),
+]
 MaxCharsOpt = Annotated[int | None, typer.Option("--max-chars", help="Refuse longer articles.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
 BaselineOpt = Annotated[

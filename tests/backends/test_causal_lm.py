@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mtcheck.backends import causal_lm
+from mtcheck.backends import causal_lm, lm_rows
 from mtcheck.backends import packed as packed_mod
 from mtcheck.backends.causal_lm import CausalLMScorer
 from mtcheck.errors import ModelError
@@ -69,7 +69,7 @@ def test_surprisal_matches_hand_computation_from_logits(scorer: CausalLMScorer) 
 
 
 def test_long_texts_are_scored_in_windows(scorer: CausalLMScorer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(causal_lm, "WINDOW", 4)
+    monkeypatch.setattr(lm_rows, "WINDOW", 4)
     monkeypatch.setattr(causal_lm, "HEAD_CHUNK", 3)  # the vocabulary projection in several chunks too
     text = TEXTS[0]
     toks = scorer.surprisals([text])[0]

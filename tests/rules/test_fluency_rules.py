@@ -65,8 +65,9 @@ def test_pipeline_scores_fluency_with_a_local_model(tmp_path) -> None:
     report = checker.run(
         [Article("a", "the allies said . gave details of the organization ."), Article("b", "nato")]
     )
-    assert report.signature.lm == tiny_causal_dir.name
-    assert f"lm:{tiny_causal_dir.name}" in str(report.signature)
+    # model-runtime auto: CTranslate2 (installed with the models extra) on CPU at fp32.
+    assert report.signature.lm == f"{tiny_causal_dir.name}@ct2"
+    assert f"lm:{tiny_causal_dir.name}@ct2" in str(report.signature)
     a, b = report.documents
     assert a.fluency is not None and len(a.fluency.sentences) == 2 and b.fluency is not None
     assert all(s.fluency is not None for s in a.sentence_scores)

@@ -102,7 +102,7 @@ def test_rules_health_ready_and_schema(client, tiny_lm) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["status"] == "ready"
-    assert ready.json()["fluency_model"] == tiny_lm.name
+    assert ready.json()["fluency_model"] == f"{tiny_lm.name}@ct2"  # model-runtime auto: CTranslate2 on CPU
     schema = client.get("/openapi.json").json()
     body = schema["paths"]["/v1/check"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body["required"] == ["mt"] and "options" in body["properties"]

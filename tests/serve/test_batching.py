@@ -25,7 +25,9 @@ def counted(make_client, tiny_lm):
     """A service over the tiny LM whose transformer's forward calls are recorded (batch sizes)."""
 
     def build(settings: ServeSettings):
-        config = service_config(tiny_lm)
+        # Forward calls are counted with a torch module hook, so the torch runtime (micro-batching
+        # is the same whatever runs the model).
+        config = service_config(tiny_lm, model_runtime="torch")
         host = ModelHost(config)
         client = make_client(config, settings, host)
         calls: list[int] = []

@@ -232,6 +232,8 @@ def convert_once(
             json.dumps(signature(source, quantization), indent=2), encoding="utf-8"
         )
         old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        if is_current(target, source, quantization):
+            return target  # another process (a Ray worker, a server) finished first: keep its copy
         if target.exists():
             target.rename(old)
         try:

@@ -147,11 +147,30 @@ class ModelRegistry:
         with self._lock:
             if not self._encoder_resolved:
                 if resolve_embeddings(self.settings.embeddings):
-                    from mtcheck.backends.embeddings import SentenceEmbedder
-
-                    s = self.settings
-                    self._encoder = SentenceEmbedder(
-                        device=s.device, batch_size=s.batch_size, threads=s.threads
-                    )
+                    self._encoder = load_sentence_encoder(self.settings)
                 self._encoder_resolved = True
             return self._encoder
+
+
+def load_sentence_encoder(s: ModelSettings) -> SentenceEncoder:
+    """The packaged sentence encoder on the runtime ``model-runtime`` picks
+    (:func:`mtcheck.backends.ct2.resolve_runtime`, fp32).
+
+    CTranslate2 (:mod:`mtcheck.backends.ct2_embeddings`) converts the model into the store once and
+    then never imports torch; under ``auto`` a failed conversion or load falls back to torch, while an
+    explicit ``ctranslate2`` reports it. The name says which runtime ran (``@ct2``), so the report
+    signature pins it.
+    """
+    from mtcheck.backends.ct2 import resolve_runtime
+
+    if resolve_runtime(s.model_runtime, s.device, "fp32") == "ctranslate2":
+        from mtcheck.backends.ct2_embeddings import CT2SentenceEmbedder
+
+        try:
+            return CT2SentenceEmbedder(device=s.device, batch_size=s.batch_size, threads=s.threads)
+        except ModelError:
+            if s.model_runtime == "ctranslate2":
+                raise
+    from mtcheck.backends.embeddings import SentenceEmbedder
+
+    return SentenceEmbedder(device=s.device, batch_size=s.batch_size, threads=s.threads)

@@ -242,7 +242,9 @@ def test_device_and_threads_reach_the_ctranslate2_fluency_model(tmp_path: Path) 
 def test_device_threads_and_batch_size_reach_the_sentence_encoder(device: str) -> None:
     import torch
 
-    config = _config_from_flags(device, _threads(), no_fluency=True, embeddings="on", batch_size=2)
+    config = _config_from_flags(
+        device, _threads(), no_fluency=True, embeddings="on", batch_size=2, model_runtime="torch"
+    )
     registry = ModelRegistry(config.model_settings)
     torch.set_num_threads(1)
     encoder = registry.sentence_encoder()
@@ -255,4 +257,23 @@ def test_device_threads_and_batch_size_reach_the_sentence_encoder(device: str) -
     expected_threads = _threads() if device == "cpu" else 1
     # Six sentences in batches of two: three forward passes, each on the device with the threads asked.
     assert len(seen) == math.ceil(6 / 2) and set(seen) == {(device, expected_threads)}
+    assert report.signature.encoder == encoder.name
+
+
+def test_device_threads_and_batch_size_reach_the_ctranslate2_sentence_encoder() -> None:
+    config = _config_from_flags(
+        "cpu", _threads(), no_fluency=True, embeddings="on", batch_size=2, model_runtime="ctranslate2"
+    )
+    registry = ModelRegistry(config.model_settings)
+    encoder = registry.sentence_encoder()
+    assert encoder is not None and encoder.batch_size == 2 and encoder.threads == _threads()
+    assert encoder.model.device == "cpu" and encoder.name.endswith("@ct2")
+    passes: list[int] = []
+    forward = encoder._forward
+    encoder._forward = lambda ids: passes.append(len(ids)) or forward(ids)  # counts, then runs the model
+    mt = "The minister spoke on Monday. Prices went up. Rain fell all night."
+    ref = "The minister spoke on Monday. Prices rose. It rained all night."
+    report = Checker(config, models=registry).run([Article("a", mt, reference=ref)])
+    # Six sentences in batches of two: three forward passes.
+    assert passes == [2, 2, 2]
     assert report.signature.encoder == encoder.name

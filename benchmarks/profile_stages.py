@@ -13,6 +13,9 @@ Sections (each written to benchmarks/results/profile_stages.json; a run keeps th
   ``linear_dynamic``), best of ``--repeats``, as GFLOP/s; and the LM stage's matrix-bound time: the
   sum, over the batches the stage really forms, of the best time of each of its matrix products.
   The stage's time over that bound is how close the stage runs to the hardware.
+- ``encoder_runtimes``: a no-fluency check of the example with its re-translation, the sentence
+  encoder on torch and on CTranslate2 (``--model-runtime``), alternating fresh processes
+  (``--rounds``): CLI wall time and peak RSS, import+load vs check time, whether the reports agree.
 - ``baseline`` (with ``--baseline REV``): a full `mtcheck check` of the example and a full
   `mtcheck batch` of the dev articles, this tree against REV's mtcheck, alternating in fresh
   processes (same venv, same model store), with each child's peak RSS.
@@ -375,12 +378,104 @@ def section_baseline(args: argparse.Namespace) -> dict:
     return out
 
 
+# --- encoder_runtimes (issue 16b): the sentence encoder on torch vs CTranslate2 ----------------------
+# One fresh process: import mtcheck, build the registry and load the sentence encoder (import+load),
+# then check the example with its re-translation, fluency off (check); which heavy modules it loaded.
+_ENCODER_CHILD = (
+    "import json, sys, time\n"
+    "t0 = time.perf_counter()\n"
+    "from mtcheck.config import Config\n"
+    "from mtcheck.models import ModelRegistry\n"
+    "from mtcheck.pipeline import Checker\n"
+    "from mtcheck.readers import read_article, read_text_file\n"
+    "config = Config(threads=int(sys.argv[1]), device='cpu', fluency='off', embeddings='on',\n"
+    "                model_runtime=sys.argv[2])\n"
+    "registry = ModelRegistry(config.model_settings)\n"
+    "encoder = registry.sentence_encoder()\n"
+    "t1 = time.perf_counter()\n"
+    "article = read_article(sys.argv[3], 'auto')\n"
+    "article.reference = read_text_file(sys.argv[4])\n"
+    "Checker(config, models=registry).run([article])\n"
+    "t2 = time.perf_counter()\n"
+    "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'transformers', 'ctranslate2'})\n"
+    "print(json.dumps({'import_load_s': t1 - t0, 'check_s': t2 - t1, 'encoder': encoder.name,\n"
+    "                  'heavy_modules': heavy}))\n"
+)
+# The CLI run: wall time and peak RSS of `mtcheck check` as a child, its stdout kept in a file.
+_WRAP_KEEP = (
+    "import json, resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "with open(sys.argv[1], 'w') as out:\n"
+    "    r = subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.PIPE, text=True)\n"
+    "print(json.dumps([time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+    " r.returncode, r.stderr[-300:]]))\n"
+)
+
+
+def section_encoder_runtimes(args: argparse.Namespace) -> dict:
+    """A no-fluency check of the example with its re-translation on each sentence-encoder runtime,
+    alternating in fresh processes: CLI wall time and peak RSS, and (separately) import+load time
+    vs the check itself. Both runtimes' conversions/caches are warmed first (not timed)."""
+    runtimes = ("torch", "ctranslate2")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out: dict = {"load_average_1min_before": load(), "threads": args.threads}
+
+    def child(runtime: str) -> list[str]:
+        files = [str(EXAMPLE), str(EXAMPLE_REF)]
+        return [sys.executable, "-c", _ENCODER_CHILD, str(args.threads), runtime, *files]
+
+    for runtime in runtimes:  # warm-up: the one-time conversion, the OS file cache
+        subprocess.run(child(runtime), cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    cli: dict[str, list] = {r: [] for r in runtimes}
+    parts: dict[str, list] = {r: [] for r in runtimes}
+    reports: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(args.rounds):
+            for runtime in runtimes:
+                report = Path(tmp) / f"{runtime}.json"
+                argv = [
+                    sys.executable, "-m", "mtcheck", "check", str(EXAMPLE), "--reference", str(EXAMPLE_REF),
+                    "--no-fluency", "-f", "json", "--threads", str(args.threads), "--model-runtime", runtime,
+                ]  # fmt: skip
+                line = subprocess.run(
+                    [sys.executable, "-c", _WRAP_KEEP, str(report), *argv],
+                    cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+                ).stdout  # fmt: skip
+                cli[runtime].append(json.loads(line))
+                data = json.loads(report.read_text(encoding="utf-8"))
+                data.pop("signature", None)
+                reports[runtime] = json.dumps(data, sort_keys=True)
+                done = subprocess.run(
+                    child(runtime), cwd=ROOT, env=env, capture_output=True, text=True, check=True
+                )
+                parts[runtime].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    for runtime in runtimes:
+        rs, ps = cli[runtime], parts[runtime]
+        out[runtime] = {
+            "encoder": ps[-1]["encoder"],
+            "cli_wall_median_s": round(statistics.median(r[0] for r in rs), 2),
+            "cli_wall_all_s": [round(r[0], 2) for r in rs],
+            "cli_peak_rss_mb": round(max(r[1] for r in rs) / 1024, 1),
+            "cli_exit_codes": sorted({r[2] for r in rs}),
+            "import_load_median_s": round(statistics.median(p["import_load_s"] for p in ps), 2),
+            "check_median_s": round(statistics.median(p["check_s"] for p in ps), 2),
+            "heavy_modules": ps[-1]["heavy_modules"],
+        }
+    t, c = out["torch"], out["ctranslate2"]
+    out["cli_wall_speedup"] = round(t["cli_wall_median_s"] / c["cli_wall_median_s"], 2)
+    out["import_load_speedup"] = round(t["import_load_median_s"] / c["import_load_median_s"], 2)
+    out["reports_identical_except_signature"] = reports["torch"] == reports["ctranslate2"]
+    out["load_average_1min_after"] = load()
+    return out
+
+
 SECTIONS = {
     "example": section_example,
     "precisions": section_precisions,
     "gemm": section_gemm,
     "batch": section_batch,
     "baseline": section_baseline,
+    "encoder_runtimes": section_encoder_runtimes,
 }
 
 

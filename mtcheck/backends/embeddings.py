@@ -5,9 +5,11 @@ plain transformers BERT (config.json, safetensors, tokenizer.json) plus sentence
 pooling description (mean over tokens, then L2 normalisation), so it is loaded with AutoModel and
 AutoTokenizer and pooled here; sentence-transformers itself is never imported.
 
-torch and transformers are imported inside the functions, so that importing this module is free and
-``mtcheck --help`` stays torch-free. :mod:`mtcheck.models` loads it once per registry, with the run's
-device, threads and batch size; nothing here keeps a model per process.
+This is the torch runtime (``model-runtime = "torch"``); :mod:`mtcheck.backends.ct2_embeddings` runs
+the same model on CTranslate2 without torch (the default on CPU when ctranslate2 is installed). Both
+return numpy. torch and transformers are imported inside the functions, so that importing this
+module is free and ``mtcheck --help`` stays torch-free. :mod:`mtcheck.models` loads it once per
+registry, with the run's device, threads and batch size; nothing here keeps a model per process.
 """
 
 from __future__ import annotations

@@ -317,8 +317,13 @@ def render_documents(
 
 
 def render_index(report: Report, pages: Mapping[str, str]) -> str:
-    """The batch index: articles sorted by quality (worst first), each linking to its page."""
-    ranked = sorted(report.documents, key=lambda d: (d.quality, d.document.id))
+    """The batch index: articles sorted by quality (worst first), each linking to its page.
+
+    Ranked by the quality as displayed (one decimal), then id: two articles an editor sees with the
+    same score keep one order however the model batched them (a runtime's float noise of ~1e-7
+    between batch compositions must not reorder the page).
+    """
+    ranked = sorted(report.documents, key=lambda d: (round(d.quality, 1), d.document.id))
     rows = [(d, pages.get(d.document.id)) for d in ranked]
     return _page("index.html.j2", title="mtcheck batch report", report=report, rows=rows)
 

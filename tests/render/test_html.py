@@ -174,3 +174,17 @@ def test_index_sorts_by_quality_and_links_pages():
     qualities = [float(r["data-quality"]) for r in soup.select("table.index tbody tr")]
     assert qualities == sorted(qualities)
     assert "x (line 7): broken" in soup.select_one("ul.errors").get_text()
+
+
+def test_index_ranks_by_displayed_quality_then_id():
+    # Scores that differ only below the displayed precision (float noise between two batchings of
+    # the same articles) rank by id, so the page is the same whichever way the batch ran.
+    docs = []
+    for doc_id, quality in (("zeta", 61.2000001), ("alpha", 61.2), ("mid", 40.0), ("beta", 61.1999999)):
+        doc = made_report("A calm sentence here.", [], doc_id=doc_id).documents[0]
+        doc.quality = quality
+        docs.append(doc)
+    report = Report(made_report("x.", []).signature, docs, "pass", [])
+    soup = _soup(render_index(report, {}))
+    order = [td.get_text() for td in soup.select("table.index tbody tr td:nth-of-type(2)")]
+    assert [o.strip() for o in order] == ["mid", "alpha", "beta", "zeta"]

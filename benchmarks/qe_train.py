@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from mqm_eval import kendall_tau_b, mcc  # noqa: E402
 from qe_features import DATA, cache_dir  # noqa: E402
 
-from mtcheck.qe.features import FEATURES  # noqa: E402
+from mtcheck.qe.features import BASE_FEATURES, FEATURES  # noqa: E402
 from mtcheck.qe.findings import runs  # noqa: E402
 from mtcheck.qe.model import SENTENCE_FEATURES, columns, sentence_aggregates  # noqa: E402
 from mtcheck.qe.words import Word  # noqa: E402
@@ -54,6 +54,7 @@ PRECISE_TARGET = 0.75
 THRESHOLDS = np.round(np.arange(0.2, 0.91, 0.025), 3)
 OUT = ROOT / "benchmarks" / "results" / "qe_cv.json"
 MODEL = ROOT / "mtcheck" / "data" / "qe-word-v1.json"
+VERSION = "qe-word-v2"  # v2: agreement features, columns chosen per variant
 
 
 # --- data ------------------------------------------------------------------------------------------
@@ -310,34 +311,46 @@ def apply_sentence(spec: dict, feats: np.ndarray) -> np.ndarray:
     return 100.0 * sigmoid(-_logistic(spec, feats))
 
 
-def train(sts: list[Setting], docs: list[str], fluency: bool, learners=LEARNERS, log=print) -> dict:
-    """Everything fitted on ``docs`` only: learner choice, word model, thresholds, sentence calibration."""
-    cols = columns(fluency)
+FEATURE_SETS = {"base": BASE_FEATURES, "agree": FEATURES}
+
+
+def train(
+    sts: list[Setting], docs: list[str], fluency: bool, learners=LEARNERS, log=print, feature_sets=None
+) -> dict:
+    """Everything fitted on ``docs`` only: learner and feature set, word model, thresholds, sentence
+    calibration. The learner x feature-set candidate with the lowest inner log-loss wins."""
+    feature_sets = feature_sets or list(FEATURE_SETS)
     inner = {}
-    for kind in learners:
-        p = oof(sts, docs, kind, cols)
-        y = np.concatenate([st.y[np.isin(st.doc, docs)] for st in sts])
-        pp = np.concatenate([pi[np.isin(st.doc, docs)] for st, pi in zip(sts, p, strict=True)])
-        inner[kind] = (logloss(y, pp), p)
-        log(f"    inner {kind}: log-loss {inner[kind][0]:.4f}")
-    kind = min(inner, key=lambda k: inner[k][0])
-    probs = inner[kind][1]
+    for fs in feature_sets:
+        cols = columns(fluency, FEATURE_SETS[fs])
+        for kind in learners:
+            p = oof(sts, docs, kind, cols)
+            y = np.concatenate([st.y[np.isin(st.doc, docs)] for st in sts])
+            pp = np.concatenate([pi[np.isin(st.doc, docs)] for st, pi in zip(sts, p, strict=True)])
+            inner[(kind, fs)] = (logloss(y, pp), p)
+            log(f"    inner {kind}/{fs}: log-loss {inner[(kind, fs)][0]:.4f}")
+    kind, fs = min(inner, key=lambda k: inner[k][0])
+    probs = inner[(kind, fs)][1]
+    cols = columns(fluency, FEATURE_SETS[fs])
     x, y, _ = stack(sts, set(docs))
     model = make(kind).fit(x[:, cols], y)
     return {
         "kind": kind,
+        "feature_set": fs,
+        "columns": [FEATURES[i] for i in cols],
+        "cols": cols,
         "model": model,
         "word": export(model, kind),
         "thresholds": choose_thresholds(sts, probs, docs),
         "sentence": fit_sentence(sts, probs, docs),
-        "inner_logloss": {k: round(v[0], 4) for k, v in inner.items()},
+        "inner_logloss": {f"{k}/{f}": round(v[0], 4) for (k, f), v in inner.items()},
+        "oof": probs,
     }
 
 
 # --- cross-validation ------------------------------------------------------------------------------
-def evaluate(sts: list[Setting], fluency: bool, learners, log=print) -> dict:
+def evaluate(sts: list[Setting], fluency: bool, learners, log=print, feature_sets=None) -> dict:
     docs = sorted(set(sts[0].doc.tolist()))
-    cols = columns(fluency)
     held_probs = [np.full(len(st.y), np.nan) for st in sts]
     fold_info = []
     sent_q: list[dict] = [defaultdict(list) for _ in sts]
@@ -345,11 +358,13 @@ def evaluate(sts: list[Setting], fluency: bool, learners, log=print) -> dict:
     for held in docs:
         log(f"  fold {held} (fluency={fluency})")
         t0 = time.perf_counter()
-        fitted = train(sts, [d for d in docs if d != held], fluency, learners, log)
+        fitted = train(sts, [d for d in docs if d != held], fluency, learners, log, feature_sets)
+        cols = fitted["cols"]
         fold_info.append(
             {
                 "held_out": held,
                 "learner": fitted["kind"],
+                "feature_set": fitted["feature_set"],
                 "thresholds": fitted["thresholds"],
                 "inner_logloss": fitted["inner_logloss"],
                 "seconds": round(time.perf_counter() - t0),
@@ -426,56 +441,49 @@ def main() -> None:
     parser.add_argument("--learners", default=",".join(LEARNERS))
     parser.add_argument("--no-cv", action="store_true", help="only fit and write the shipped model")
     parser.add_argument(
-        "--fluency-only",
-        action="store_true",
-        help="cross-validate and fit only the fluency variant; keep the no-fluency variant and its "
-        "results already in the model file and results file",
+        "--compare",
+        default="base",
+        help="feature sets to also cross-validate on their own (comma list of "
+        f"{', '.join(FEATURE_SETS)}; empty for none), next to the nested choice among all of them",
     )
+    parser.add_argument("--variants", default="fluency,nofluency")
     args = parser.parse_args()
     learners = tuple(args.learners.split(","))
-    have_fluency = (cache_dir() / "qe_features_alt.npz").is_file()
-    runs_of = [True, False] if have_fluency else [False]
-    all_sts = {f: [Setting(s, f) for s in SETTINGS] for f in runs_of}
-    sts = all_sts[False]
-    if args.fluency_only:
-        if not have_fluency:
-            raise SystemExit("no fluency features: run benchmarks/qe_features.py first")
-        runs_of = [True]
-    previous = json.loads(OUT.read_text()) if args.fluency_only and OUT.is_file() else {}
+    variants_run = [v == "fluency" for v in args.variants.split(",") if v]
+    all_sts = {f: [Setting(s, f) for s in SETTINGS] for f in variants_run}
+    sts = next(iter(all_sts.values()))
     result: dict = {
         "data": str(DATA.name),
         "data_sha256": data_hash(),
         "features": list(FEATURES),
+        "feature_sets": {k: list(v) for k, v in FEATURE_SETS.items()},
         "words": {st.name: len(st.y) for st in sts},
         "bad_share": {st.name: round(float(st.y.mean()), 3) for st in sts},
     }
-    for key in ("baseline_rules_hazard", "cv_nofluency"):
-        if key in previous:
-            result[key] = previous[key]
+    compare = [c for c in args.compare.split(",") if c]
     if not args.no_cv:
-        if not args.fluency_only:
-            result["baseline_rules_hazard"] = {st.name: baseline(st) for st in sts}
-        if have_fluency:  # the same baseline with fluency on (its MT9xx findings, fluency in the hazard)
-            result["baseline_rules_hazard_fluency"] = {st.name: baseline(st) for st in all_sts[True]}
-        for fluency in runs_of:
-            key = "cv_fluency" if fluency else "cv_nofluency"
-            result[key] = evaluate(all_sts[fluency], fluency, learners)
+        for fluency, group in all_sts.items():
+            tag = "fluency" if fluency else "nofluency"
+            result[f"baseline_rules_hazard_{tag}"] = {st.name: baseline(st) for st in group}
+            result[f"cv_{tag}"] = evaluate(group, fluency, learners)
             OUT.write_text(json.dumps(result, indent=2) + "\n")
+            for fs in compare:
+                result[f"cv_{tag}_only_{fs}"] = evaluate(group, fluency, learners, feature_sets=[fs])
+                OUT.write_text(json.dumps(result, indent=2) + "\n")
     docs = sorted(set(sts[0].doc.tolist()))
     variants = {}
-    if args.fluency_only and MODEL.is_file():
-        variants = {k: v for k, v in json.loads(MODEL.read_text())["variants"].items() if k == "nofluency"}
-    for fluency in runs_of:
-        fitted = train(all_sts[fluency], docs, fluency, learners)
+    for fluency, group in all_sts.items():
+        fitted = train(group, docs, fluency, learners)
         variants["fluency" if fluency else "nofluency"] = {
             "fluency": fluency,
             "learner": fitted["kind"],
+            "columns": fitted["columns"],
             "word": fitted["word"],
             "thresholds": fitted["thresholds"],
             "sentence": fitted["sentence"],
         }
     spec = {
-        "version": "qe-word-v1",
+        "version": VERSION,
         "features": list(FEATURES),
         "training": {
             "data": "mqm_dev.jsonl (google/wmt-mqm-human-evaluation generalMT2023 zh-en, Apache-2.0; "
@@ -488,14 +496,12 @@ def main() -> None:
     }
     MODEL.parent.mkdir(parents=True, exist_ok=True)
     MODEL.write_text(json.dumps(spec, separators=(",", ":")) + "\n")
-    for key, value in previous.get("shipped", {}).items():
-        result.setdefault("shipped", {})[key] = value
     result["shipped"] = {
-        **result.get("shipped", {}),
-        **{k: {"learner": v["learner"], "thresholds": v["thresholds"]} for k, v in variants.items()},
+        k: {"learner": v["learner"], "columns": v["columns"], "thresholds": v["thresholds"]}
+        for k, v in variants.items()
     }
     OUT.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps({k: v for k, v in result.items() if k != "features"}, indent=2))
+    print(json.dumps({k: v for k, v in result.items() if k not in ("features", "feature_sets")}, indent=2))
 
 
 if __name__ == "__main__":

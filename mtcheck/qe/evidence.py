@@ -22,12 +22,14 @@ measured for these checks (see the issue note); they are tested on inputs of our
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from mtcheck.document import AlignedPair
+from mtcheck.gazetteer import is_common_word
 from mtcheck.qe.features import ANCHOR, CONTENT_ZIPF, Side, zipf
 from mtcheck.qe.words import Word
 
@@ -79,6 +81,7 @@ ANTONYMS = frozenset(
     for y in b.split()
 )
 NAME_SPELLING = 0.5
+_NUM = re.compile(r"\d+(?:[.,]\d+)*")
 CLAUSE_WORDS = 4
 
 
@@ -96,6 +99,12 @@ class Hit:
 
 
 def _class(w: Word, first: bool) -> str | None:
+    """The closed class of a word whose swap changes the meaning, or None.
+
+    A capitalised word is a ``name`` inside a sentence; at a sentence's start only when it is not
+    an ordinary English word (``Volkswagen``, not ``Officials``), since every sentence-initial word
+    is capitalised and a paraphrase there (``Officials`` / ``Authorities``) must stay quiet.
+    """
     n = w.norm
     if n in WEEKDAYS:
         return "weekday"
@@ -103,7 +112,7 @@ def _class(w: Word, first: bool) -> str | None:
         return "month"
     if n in UNITS:
         return "unit"
-    if w.core[:1].isupper() and not first and w.core.isalpha():
+    if w.core[:1].isupper() and w.core.isalpha() and (not first or not is_common_word(w.core)):
         return "name"
     return None
 
@@ -113,9 +122,17 @@ def _is_first(words: Sequence[Word], k: int) -> bool:
 
 
 def _between(m_words: list[Word], r_words: list[Word], k: int) -> int | None:
-    """The one re-translation word with the same neighbours (by normalised form) as MT word ``k``."""
-    if k == 0 or k + 1 >= len(m_words):
+    """The one re-translation word with the same neighbours (by normalised form) as MT word ``k``.
+
+    At either edge of the aligned stretch the one neighbour there is must match, and the
+    re-translation word must stand at the same edge (``Volkswagen said`` / ``Audi said``).
+    """
+    if len(m_words) < 2 or len(r_words) < 2:
         return None
+    if k == 0:
+        return 0 if r_words[1].norm == m_words[1].norm else None
+    if k + 1 == len(m_words):
+        return len(r_words) - 1 if r_words[-2].norm == m_words[-2].norm else None
     left, right = m_words[k - 1].norm, m_words[k + 1].norm
     found = [
         j for j in range(1, len(r_words) - 1) if r_words[j - 1].norm == left and r_words[j + 1].norm == right
@@ -228,3 +245,67 @@ def hard_evidence(mt: Side, refs: Sequence[tuple[Side, Sequence[AlignedPair]]]) 
         spans = {(h.first, h.code) for h in other}
         keep = [h for h in keep if (h.first, h.code) in spans]
     return keep
+
+
+def _digits(w: Word) -> set[str]:
+    """The numbers in a word with thousands separators removed (``1,200`` and ``1200`` agree)."""
+    return {n.replace(",", "") for n in _NUM.findall(w.text)}
+
+
+def agreement_columns(mt: Side, ref: Side, alignment: Sequence[AlignedPair]) -> np.ndarray:
+    """The ``AGREE`` feature columns of :mod:`mtcheck.qe.features` against one re-translation.
+
+    Returns (MT words, 6) float32 in 0..1, in the order ``ev_swap``, ``ev_polarity``, ``ev_clause``,
+    ``class_swap``, ``name_miss``, ``neg_pair``; a word of an unaligned sentence gets zeros here
+    (``unaligned`` says that already).
+    """
+    n = sum(len(ws) for ws in mt.words)
+    out = np.zeros((n, 6), dtype=np.float32)
+    offset, first = [], 0
+    for ws in mt.words:
+        offset.append(first)
+        first += len(ws)
+    doc_norms = {w.norm for ws in ref.words for w in ws}
+    codes = {"MT611": 0, "MT612": 1, "MT613": 2}
+    for pair in alignment:
+        mt_sents = [i for i in pair.mt if mt.words[i]]
+        if not mt_sents or not pair.ref:
+            continue
+        m_words, m_vec = mt.flat(mt_sents)
+        r_words, r_vec = ref.flat(pair.ref)
+        if not m_words or not r_words:
+            continue
+        base = offset[mt_sents[0]]
+        for h in _pair_hits(m_words, m_vec, r_words, r_vec, base):
+            out[h.first : h.last + 1, codes[h.code]] = 1.0
+        sim = m_vec @ r_vec.T
+        best_r, best_m = sim.argmax(axis=1), sim.argmax(axis=0)
+        r_norms = {w.norm for w in r_words}
+        r_nums = set().union(*(_digits(w) for w in r_words))
+        for k, w in enumerate(m_words):
+            first_word = _is_first(m_words, k)
+            cw = "number" if w.is_number else _class(w, first_word)
+            if cw == "name" and w.norm not in r_norms and w.norm not in doc_norms:
+                out[base + k, 4] = 1.0
+            if cw is None or w.norm in r_norms:
+                continue
+            j = int(best_r[k])
+            if int(best_m[j]) != k:
+                j = _between(m_words, r_words, k)
+                if j is None:
+                    continue
+            r = r_words[j]
+            cr = "number" if r.is_number else _class(r, _is_first(r_words, j))
+            if cw != cr:
+                continue
+            if cw == "number":
+                swapped = not _digits(w) <= r_nums
+            elif cw == "name":
+                swapped = difflib.SequenceMatcher(None, w.norm, r.norm).ratio() < NAME_SPELLING
+            else:
+                swapped = w.norm != r.norm
+            out[base + k, 3] = float(swapped)
+        m_neg = sum(w.is_negation for w in m_words)
+        r_neg = sum(w.is_negation for w in r_words)
+        out[base : base + len(m_words), 5] = float(m_neg != r_neg)
+    return out

@@ -23,7 +23,18 @@ Groups (names in ``FEATURES``; every value is a float, most in 0..1):
   ``excess_ctx`` the largest excess within one word, ``flu_sent`` the sentence's fluency / 100,
   ``flu_ref_diff`` the aligned re-translation's fluency minus the MT's, / 100;
 - rules: ``rule_error`` / ``rule_warning`` / ``rule_info`` a rule finding of that severity
-  overlaps the word, ``rule_605`` an MT605 finding does, ``rule_sent`` any finding in the sentence.
+  overlaps the word, ``rule_605`` an MT605 finding does, ``rule_sent`` any finding in the sentence;
+  ``rule_mt6`` another re-translation rule (MT601-604: numbers, names) does, ``rule_flu`` a fluency
+  finding (MT9xx) does;
+- agreement (evidence an editor can read in a finding; each re-translation's value is combined as a
+  missing-evidence column: the word counts only when every re-translation disagrees):
+  ``ev_swap`` / ``ev_polarity`` / ``ev_clause`` a certain-evidence hit of :mod:`mtcheck.qe.evidence`
+  (MT611 swapped term, MT612 polarity, MT613 dropped clause) on the word, ``class_swap`` its aligned
+  re-translation word (mutual best match, or the one word between the same neighbours) is another
+  member of the same closed class (weekday, month, unit, number with digits normalised, or a name:
+  capitalised and not an ordinary English word, sentence-initial words included), ``name_miss`` the
+  word is such a name and neither re-translation sentence nor document has it (case-folded),
+  ``neg_pair`` the aligned sentence pair's sides differ in their number of negations.
 """
 
 from __future__ import annotations
@@ -44,8 +55,12 @@ SUPPORT = (
 MISSING = ("num_miss", "cap_miss", "omit", "omit_content", "omit_ctx", "neg_omit", "neg_add", "unaligned")
 SHAPE = ("zipf", "is_number", "is_cap", "is_first", "punct", "length", "headline", "sent_len")
 FLUENCY = ("excess", "excess_ctx", "flu_sent", "flu_ref_diff")
-RULES = ("rule_error", "rule_warning", "rule_info", "rule_605", "rule_sent")
-FEATURES = SUPPORT + MISSING + SHAPE + FLUENCY + RULES
+RULES = ("rule_error", "rule_warning", "rule_info", "rule_605", "rule_sent", "rule_mt6", "rule_flu")
+AGREE = ("ev_swap", "ev_polarity", "ev_clause", "class_swap", "name_miss", "neg_pair")
+FEATURES = SUPPORT + MISSING + SHAPE + FLUENCY + RULES + AGREE
+# The feature set of the first model files (qe-word-v1 before the agreement block): a variant that
+# lists no ``columns`` uses these (see mtcheck.qe.model.columns).
+BASE_FEATURES = SUPPORT + MISSING + SHAPE + FLUENCY + RULES[:5]
 INDEX = {name: i for i, name in enumerate(FEATURES)}
 # A re-translation word whose best MT cosine is below this counts as unmatched (omission evidence);
 # above it, it anchors its unmatched neighbours to an MT position. Not fitted: MiniLM cosines of a
@@ -260,6 +275,8 @@ def _rules(mt: Side, findings: Sequence[Finding]) -> np.ndarray:
                     float(any(f.severity.value == "info" for f in on)),
                     float(any(f.code == "MT605" for f in on)),
                     float(bool(local)),
+                    float(any(f.code.startswith("MT60") and f.code != "MT605" for f in on)),
+                    float(any(f.code.startswith("MT9") for f in on)),
                 )
             )
     return np.array(rows, dtype=np.float32).reshape(-1, len(RULES))
@@ -288,6 +305,9 @@ def word_rows(
         matches.append(None if best is None else best[1])
         # Missing words count only when every re-translation lacks them here; report the first's.
         missing.append(per_ref[0][2][g] if missing_cols[g, MISSING.index("omit_content")] > 0 else [])
-    blocks = [support, missing_cols, _shape(mt), _fluency(mt, fluency), _rules(mt, findings)]
+    from mtcheck.qe.evidence import agreement_columns  # evidence imports this module
+
+    agree = np.min([agreement_columns(mt, ref, alignment) for ref, alignment in refs], axis=0)
+    blocks = [support, missing_cols, _shape(mt), _fluency(mt, fluency), _rules(mt, findings), agree]
     x = np.concatenate(blocks, axis=1)
     return WordRows(words, x.astype(np.float32), matches, missing)

@@ -5,6 +5,8 @@
 variants, ``fluency`` (with the fluency pass's features) and ``nofluency`` (trained without them;
 a file may hold only this one, which then serves both), each with:
 
+- ``columns`` (optional): the names of the features the variant uses, chosen in training; absent
+  in the first files, which used ``BASE_FEATURES``;
 - ``word``: either a standardised logistic regression (``mean``, ``scale``, ``coef``,
   ``intercept``) or a gradient-boosted tree ensemble exported from scikit-learn's
   HistGradientBoostingClassifier (``baseline`` and ``trees``, each tree as parallel node arrays
@@ -26,12 +28,13 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from mtcheck.errors import ModelError
-from mtcheck.qe.features import FEATURES, FLUENCY, WordRows
+from mtcheck.qe.features import BASE_FEATURES, FEATURES, FLUENCY, WordRows
 
 FILENAME = "qe-word-v1.json"
 SETTINGS = ("precise", "balanced")
@@ -58,9 +61,16 @@ def sentence_aggregates(probs: np.ndarray) -> list[float]:
 UNUSED = ("headline",)
 
 
-def columns(fluency: bool) -> list[int]:
-    """Indices into ``FEATURES`` a variant uses: without fluency, the fluency columns are dropped."""
-    return [i for i, name in enumerate(FEATURES) if (fluency or name not in FLUENCY) and name not in UNUSED]
+def columns(fluency: bool, names: Sequence[str] | None = None) -> list[int]:
+    """Indices into ``FEATURES`` a variant uses: ``names`` when the variant lists them (the feature
+    set chosen in training), else the first files' set (``BASE_FEATURES``); without fluency, the
+    fluency columns are dropped; ``UNUSED`` never counts."""
+    chosen = set(BASE_FEATURES if names is None else names)
+    return [
+        i
+        for i, name in enumerate(FEATURES)
+        if name in chosen and (fluency or name not in FLUENCY) and name not in UNUSED
+    ]
 
 
 def _logistic(spec: dict, x: np.ndarray) -> np.ndarray:
@@ -123,7 +133,7 @@ class QualityModel:
         if len(x) == 0:
             return np.zeros(0)
         variant = self._variant(fluency)
-        return sigmoid(log_odds(variant["word"], x[:, columns(variant["fluency"])]))
+        return sigmoid(log_odds(variant["word"], x[:, columns(variant["fluency"], variant.get("columns"))]))
 
     def threshold(self, setting: str, fluency: bool) -> float:
         thresholds = self._variant(fluency)["thresholds"]

@@ -25,10 +25,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np

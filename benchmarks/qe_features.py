@@ -9,7 +9,11 @@ features: a word is BAD when any rater's span overlaps it (as ``benchmarks/mqm_e
 The current rule findings and hazard-model sentence scores are stored too, for the side-by-side
 baseline. Output: ``$MTCHECK_HOME/cache/qe_features_<setting>.npz`` + ``.json``.
 
-Usage: python benchmarks/qe_features.py [--settings ref,alt] [--no-fluency]
+A third setting, ``human``, checks the human reference itself (assumed clean: no rater marked it)
+against each system's MT as the re-translation: candidate clean text for the sentence-quality
+calibration (``benchmarks/qe_train.py --human``); its words are all labelled GOOD, its segments MQM 0.
+
+Usage: python benchmarks/qe_features.py [--settings ref,alt[,human]] [--no-fluency]
 """
 
 from __future__ import annotations
@@ -89,11 +93,16 @@ def main() -> None:
     checker = Checker(config, models=memo)
     for setting in args.settings.split(","):
         started = time.perf_counter()
-        key = "ref" if setting == "ref" else "alt_mt"
         arts, meta = [], []
         for doc, system, recs in groups:
-            mt, starts = join([r["mt"] for r in recs])
-            ref, _ = join([r["ref"] if key == "ref" else r["alt_mt"]["mt"] for r in recs])
+            if setting == "human":
+                # The human reference as the text checked, this system's MT as its re-translation:
+                # text assumed clean (no rater saw it), checked as a user checks clean copy.
+                mt, starts = join([r["ref"] for r in recs])
+                ref, _ = join([r["mt"] for r in recs])
+            else:
+                mt, starts = join([r["mt"] for r in recs])
+                ref, _ = join([r["ref"] if setting == "ref" else r["alt_mt"]["mt"] for r in recs])
             arts.append(Article(id=f"{doc}/{system}", text=mt, reference=ref, src_lang="zh"))
             meta.append((doc, system, recs, starts))
         batch = checker.prepare_all(arts)
@@ -107,7 +116,11 @@ def main() -> None:
             assert not any(f.code.startswith("MT61") for f in report.findings), "model findings leaked in"
             mt_side, ref_sides = sides[a]
             rows = rows_for(mt_side, [(ref_sides[0], item.alignment)], item.fluency, report.findings)
-            gold = [(s, e, err["severity"]) for s, e, err in error_spans(recs, starts)]
+            gold = (
+                []
+                if setting == "human"
+                else [(s, e, err["severity"]) for s, e, err in error_spans(recs, starts)]
+            )
             for w in rows.words:
                 ys.append(any(w.start < e and s < w.end for s, e, _ in gold))
                 sent_idx.append(w.sentence)
@@ -122,7 +135,11 @@ def main() -> None:
                     "text": item.doc.text,
                     "sentences": [(s.start, s.end) for s in item.doc.sentences],
                     "segments": [
-                        {"start": st, "end": st + len(r["mt"]), "mqm": r["mqm_score"]}
+                        {
+                            "start": st,
+                            "end": st + len(r["ref" if setting == "human" else "mt"]),
+                            "mqm": 0.0 if setting == "human" else r["mqm_score"],
+                        }
                         for r, st in zip(recs, starts, strict=True)
                     ],
                     "gold": gold,

@@ -62,6 +62,9 @@ class Setting:
     """Cached rows of one re-translation setting, with per-article metadata."""
 
     def __init__(self, name: str, fluency: bool) -> None:
+        # The human setting (candidate clean text) never trains the word model nor its thresholds;
+        # with --human it joins the sentence-quality calibration as sentences without a major error.
+        self.trains_words = name != "human"
         base = cache_dir() / f"qe_features_{name}{'' if fluency else '_nofluency'}"
         z = np.load(base.with_suffix(".npz"))
         self.name = name
@@ -218,6 +221,8 @@ def score_scores(st: Setting, arts, sent_q: dict[int, list[float]], doc_q: dict[
 def stack(sts: list[Setting], docs: set[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     xs, ys, ds = [], [], []
     for st in sts:
+        if not st.trains_words:
+            continue
         sel = np.isin(st.doc, list(docs))
         xs.append(st.x[sel])
         ys.append(st.y[sel])
@@ -249,6 +254,8 @@ def choose_thresholds(sts: list[Setting], probs: list[np.ndarray], docs: list[st
         prec_hits = prec_n = 0
         ys, ps = [], []
         for st, p in zip(sts, probs, strict=True):
+            if not st.trains_words:
+                continue
             idx = np.flatnonzero(np.isin(st.doc, docs))
             spans = model_spans(st, idx, p[idx], t)
             arts = sorted(set(st.article[idx].tolist()))
@@ -288,6 +295,8 @@ def fit_sentence(sts: list[Setting], probs: list[np.ndarray], docs: list[str]) -
 
     xs, ys = [], []
     for st, p in zip(sts, probs, strict=True):
+        if not st.trains_words and not HUMAN_CALIBRATION[0]:
+            continue
         idx = np.flatnonzero(np.isin(st.doc, docs))
         f, lab, _ = sentence_rows(st, idx, p)
         xs.append(f)
@@ -312,6 +321,8 @@ def apply_sentence(spec: dict, feats: np.ndarray) -> np.ndarray:
 
 
 FEATURE_SETS = {"base": BASE_FEATURES, "agree": FEATURES}
+# Whether the sentence calibration also sees the human setting's sentences as clean (--human).
+HUMAN_CALIBRATION = [False]
 
 
 def train(
@@ -325,8 +336,10 @@ def train(
         cols = columns(fluency, FEATURE_SETS[fs])
         for kind in learners:
             p = oof(sts, docs, kind, cols)
-            y = np.concatenate([st.y[np.isin(st.doc, docs)] for st in sts])
-            pp = np.concatenate([pi[np.isin(st.doc, docs)] for st, pi in zip(sts, p, strict=True)])
+            y = np.concatenate([st.y[np.isin(st.doc, docs)] for st in sts if st.trains_words])
+            pp = np.concatenate(
+                [pi[np.isin(st.doc, docs)] for st, pi in zip(sts, p, strict=True) if st.trains_words]
+            )
             inner[(kind, fs)] = (logloss(y, pp), p)
             log(f"    inner {kind}/{fs}: log-loss {inner[(kind, fs)][0]:.4f}")
     kind, fs = min(inner, key=lambda k: inner[k][0])
@@ -392,6 +405,9 @@ def evaluate(sts: list[Setting], fluency: bool, learners, log=print, feature_set
             doc_q[a] = float(np.average(sent_q[si][a], weights=lens))
         feats, labels, _ = sentence_rows(st, np.arange(len(st.y)), held_probs[si])
         q = np.concatenate([sent_q[si][a] for a in arts])
+        if not st.trains_words:
+            out[st.name] = clean_text_scores(st, arts, spans, si, q, doc_q)
+            continue
         out[st.name] = {
             "word_auc": round(float(roc_auc_score(st.y, held_probs[si])), 3),
             "findings_precise": span_scores(st, arts, spans["precise"][si]),
@@ -402,9 +418,26 @@ def evaluate(sts: list[Setting], fluency: bool, learners, log=print, feature_set
             "scores": score_scores(st, arts, sent_q[si], doc_q),
             "sentence_brier_no_major": round(float(brier_score_loss(~labels, q / 100.0)), 4),
             "sentence_mean_quality": round(float(q.mean()), 1),
+            "doc_mean_quality": round(float(np.mean(list(doc_q.values()))), 1),
             "sentence_share_without_major": round(float((~labels).mean()), 3),
         }
     return out
+
+
+def clean_text_scores(st: Setting, arts, spans: dict, si: int, q: np.ndarray, doc_q: dict) -> dict:
+    """Held-out scores on the human setting (text assumed clean): false alarms and quality levels."""
+    words = len(st.y)
+    return {
+        "findings_precise_per_1000_words": round(
+            1000 * sum(len(spans["precise"][si].get(a, [])) for a in arts) / words, 2
+        ),
+        "findings_balanced_per_1000_words": round(
+            1000 * sum(len(spans["balanced"][si].get(a, [])) for a in arts) / words, 2
+        ),
+        "sentence_mean_quality": round(float(q.mean()), 1),
+        "doc_mean_quality": round(float(np.mean(list(doc_q.values()))), 1),
+        "doc_min_quality": round(float(min(doc_q.values())), 1),
+    }
 
 
 def merge_rules(st: Setting, spans: dict, drop=()) -> dict:
@@ -417,6 +450,17 @@ def merge_rules(st: Setting, spans: dict, drop=()) -> dict:
 def baseline(st: Setting) -> dict:
     """The current rules + hazard-score pipeline on the same articles (no fitting involved here)."""
     arts = list(range(len(st.meta)))
+    if not st.trains_words:
+        n = sum(len(m["baseline_findings"]) for m in st.meta)
+        n605 = sum(c == "MT605" for m in st.meta for _, _, c in m["baseline_findings"])
+        return {
+            "findings_per_1000_words": round(1000 * n / len(st.y), 2),
+            "findings_MT605_per_1000_words": round(1000 * n605 / len(st.y), 2),
+            "sentence_mean_quality": round(
+                float(np.mean([v for m in st.meta for v in m["baseline_sentence_quality"]])), 1
+            ),
+            "doc_mean_quality": round(float(np.mean([m["baseline_quality"] for m in st.meta])), 1),
+        }
     spans = {a: [(s, e) for s, e, _ in m["baseline_findings"]] for a, m in enumerate(st.meta)}
     sent_q = {a: m["baseline_sentence_quality"] for a, m in enumerate(st.meta)}
     doc_q = {a: m["baseline_quality"] for a, m in enumerate(st.meta)}
@@ -447,10 +491,24 @@ def main() -> None:
         f"{', '.join(FEATURE_SETS)}; empty for none), next to the nested choice among all of them",
     )
     parser.add_argument("--variants", default="fluency,nofluency")
+    parser.add_argument(
+        "--human",
+        action="store_true",
+        help="the sentence calibration also sees the human references (setting human) as clean text",
+    )
+    parser.add_argument("--out", type=Path, default=OUT, help="results file")
+    parser.add_argument("--no-ship", action="store_true", help="cross-validate only; leave the model file")
     args = parser.parse_args()
+    HUMAN_CALIBRATION[0] = args.human
+    out = args.out
     learners = tuple(args.learners.split(","))
     variants_run = [v == "fluency" for v in args.variants.split(",") if v]
-    all_sts = {f: [Setting(s, f) for s in SETTINGS] for f in variants_run}
+
+    def settings_of(fluency: bool) -> list[str]:
+        human = cache_dir() / f"qe_features_human{'' if fluency else '_nofluency'}.npz"
+        return [*SETTINGS, "human"] if human.is_file() else list(SETTINGS)
+
+    all_sts = {f: [Setting(s, f) for s in settings_of(f)] for f in variants_run}
     sts = next(iter(all_sts.values()))
     result: dict = {
         "data": str(DATA.name),
@@ -459,6 +517,7 @@ def main() -> None:
         "feature_sets": {k: list(v) for k, v in FEATURE_SETS.items()},
         "words": {st.name: len(st.y) for st in sts},
         "bad_share": {st.name: round(float(st.y.mean()), 3) for st in sts},
+        "human_calibration": args.human,
     }
     compare = [c for c in args.compare.split(",") if c]
     if not args.no_cv:
@@ -466,10 +525,12 @@ def main() -> None:
             tag = "fluency" if fluency else "nofluency"
             result[f"baseline_rules_hazard_{tag}"] = {st.name: baseline(st) for st in group}
             result[f"cv_{tag}"] = evaluate(group, fluency, learners)
-            OUT.write_text(json.dumps(result, indent=2) + "\n")
+            out.write_text(json.dumps(result, indent=2) + "\n")
             for fs in compare:
                 result[f"cv_{tag}_only_{fs}"] = evaluate(group, fluency, learners, feature_sets=[fs])
-                OUT.write_text(json.dumps(result, indent=2) + "\n")
+                out.write_text(json.dumps(result, indent=2) + "\n")
+    if args.no_ship:
+        return
     docs = sorted(set(sts[0].doc.tolist()))
     variants = {}
     for fluency, group in all_sts.items():
@@ -491,6 +552,12 @@ def main() -> None:
             "data_sha256": result["data_sha256"],
             "re_translations": ["ref", "alt_mt"],
             "script": "benchmarks/qe_train.py",
+            "sentence_calibration_clean_text": (
+                "the human references (refA) of the same documents, assumed clean, checked against each "
+                "system's MT"
+                if args.human
+                else None
+            ),
         },
         "variants": variants,
     }
@@ -500,7 +567,7 @@ def main() -> None:
         k: {"learner": v["learner"], "columns": v["columns"], "thresholds": v["thresholds"]}
         for k, v in variants.items()
     }
-    OUT.write_text(json.dumps(result, indent=2) + "\n")
+    out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps({k: v for k, v in result.items() if k not in ("features", "feature_sets")}, indent=2))
 
 

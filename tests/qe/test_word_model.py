@@ -58,6 +58,16 @@ SWAPS = [
      "Investors sold shares of Ericsson after the company warned of weaker sales in China.", "Nokia"),
     ("The regulator fined Ryanair 2 million euros for late refunds to passengers.",
      "The regulator fined easyJet 2 million euros for late refunds to passengers.", "Ryanair"),
+    # a company or a name as the first word of a sentence
+    ("Volkswagen said on Tuesday that it would cut 2,000 jobs at its plant in Zwickau.",
+     "Audi said on Tuesday that it would cut 2,000 jobs at its plant in Zwickau.", "Volkswagen"),
+    ("Siemens announced a new chief executive after the board met in Munich.",
+     "Bosch announced a new chief executive after the board met in Munich.", "Siemens"),
+    ("The talks ended without a deal late on Friday. Nissan said it would keep the plant open until March.",
+     "The talks ended without a deal late on Friday. Toyota said it would keep the plant open until March.",
+     "Nissan"),
+    ("Scholz told reporters in Berlin that the coalition would survive the budget crisis.",
+     "Merkel told reporters in Berlin that the coalition would survive the budget crisis.", "Scholz"),
 ]  # fmt: skip
 
 POLARITY = [
@@ -101,6 +111,13 @@ PARAPHRASES = [
      "Prime Minister Sánchez met the union leaders in Madrid on Monday."),
     ("The ferry to Kiev was cancelled on Sunday because of the storm.",
      "The ferry to Kyiv was cancelled on Sunday because of the storm."),
+    # another common noun as a sentence's first word: no swapped name
+    ("Officials said the bridge would reopen to traffic on Monday after repairs.",
+     "Authorities said the bridge would reopen to traffic on Monday after repairs."),
+    ("Analysts expect the central bank to raise interest rates again in March.",
+     "Economists expect the central bank to raise interest rates again in March."),
+    ("The robbery happened on Sunday night. Police arrested two men near the station.",
+     "The robbery happened on Sunday night. Officers arrested two men near the station."),
 ]  # fmt: skip
 
 

@@ -158,6 +158,21 @@ def model_spans(st: Setting, idx: np.ndarray, probs: np.ndarray, t: float) -> di
     return out
 
 
+EVIDENCE = [FEATURES.index(n) for n in ("ev_swap", "ev_polarity", "ev_clause")]
+
+
+def full_spans(st: Setting, idx: np.ndarray, probs: np.ndarray, t: float) -> dict[int, list]:
+    """What a check with the model on reports, as (start, end) per article: the MT610 runs at
+    threshold ``t``, the certain-evidence words (MT611-613, from the ``ev_*`` columns, which hold
+    exactly those hits) and the rule findings other than MT605, which the model supersedes."""
+    out = model_spans(st, idx, probs, t)
+    for i in idx[st.x[idx][:, EVIDENCE].max(axis=1) > 0]:
+        out[int(st.article[i])].append((int(st.span[i][0]), int(st.span[i][1])))
+    for a in np.unique(st.article[idx]):
+        out[int(a)] += [(s, e) for s, e, c in st.meta[a]["baseline_findings"] if c != "MT605"]
+    return out
+
+
 def span_scores(st: Setting, arts, spans: dict[int, list]) -> dict:
     """Finding precision, span recall and word MCC (as mqm_eval) of findings on articles ``arts``."""
     findings = hits = gold_n = gold_found = 0
@@ -248,6 +263,15 @@ def oof(sts: list[Setting], docs: list[str], kind: str, cols: list[int]) -> list
     return out
 
 
+def flagged(st: Setting, idx: np.ndarray, spans: dict[int, list]) -> np.ndarray:
+    """Per word of ``idx``: a span overlaps it."""
+    out = np.zeros(len(idx), dtype=bool)
+    for k, i in enumerate(idx):
+        a, (lo, hi) = int(st.article[i]), st.span[i]
+        out[k] = any(s < hi and lo < e for s, e in spans.get(a, ()))
+    return out
+
+
 def choose_thresholds(sts: list[Setting], probs: list[np.ndarray], docs: list[str]) -> dict[str, float]:
     table = []
     for t in THRESHOLDS:
@@ -257,13 +281,13 @@ def choose_thresholds(sts: list[Setting], probs: list[np.ndarray], docs: list[st
             if not st.trains_words:
                 continue
             idx = np.flatnonzero(np.isin(st.doc, docs))
-            spans = model_spans(st, idx, p[idx], t)
+            spans = full_spans(st, idx, p[idx], t)
             arts = sorted(set(st.article[idx].tolist()))
             s = span_scores(st, arts, spans)
             prec_n += s["findings"]
             prec_hits += (s["finding_precision"] or 0) * s["findings"]
             ys.append(st.y[idx])
-            ps.append(p[idx] >= t)
+            ps.append(flagged(st, idx, spans))
         table.append(
             (float(t), word_mcc(np.concatenate(ys), np.concatenate(ps)), prec_hits / max(1, prec_n), prec_n)
         )
@@ -367,7 +391,9 @@ def evaluate(sts: list[Setting], fluency: bool, learners, log=print, feature_set
     held_probs = [np.full(len(st.y), np.nan) for st in sts]
     fold_info = []
     sent_q: list[dict] = [defaultdict(list) for _ in sts]
-    spans = {s: [defaultdict(list) for _ in sts] for s in ("precise", "balanced")}
+    spans = {
+        s: [defaultdict(list) for _ in sts] for s in ("precise", "balanced", "full_precise", "full_balanced")
+    }
     for held in docs:
         log(f"  fold {held} (fluency={fluency})")
         t0 = time.perf_counter()
@@ -387,9 +413,12 @@ def evaluate(sts: list[Setting], fluency: bool, learners, log=print, feature_set
             idx = np.flatnonzero(st.doc == held)
             p = fitted["model"].predict_proba(st.x[idx][:, cols])[:, 1]
             held_probs[si][idx] = p
-            for setting in spans:
-                for a, sp in model_spans(st, idx, p, fitted["thresholds"][setting]).items():
+            for setting in ("precise", "balanced"):
+                t = fitted["thresholds"][setting]
+                for a, sp in model_spans(st, idx, p, t).items():
                     spans[setting][si][a] = sp
+                for a, sp in full_spans(st, idx, p, t).items():
+                    spans[f"full_{setting}"][si][a] = sp
             feats, _, keys = sentence_rows(st, idx, held_probs[si])
             q = apply_sentence(fitted["sentence"], feats)
             for (a, _s), v in zip(keys, q, strict=True):
@@ -412,9 +441,8 @@ def evaluate(sts: list[Setting], fluency: bool, learners, log=print, feature_set
             "word_auc": round(float(roc_auc_score(st.y, held_probs[si])), 3),
             "findings_precise": span_scores(st, arts, spans["precise"][si]),
             "findings_balanced": span_scores(st, arts, spans["balanced"][si]),
-            "findings_precise_plus_rules_without_MT605": span_scores(
-                st, arts, merge_rules(st, spans["precise"][si], drop=("MT605",))
-            ),
+            "findings_as_reported_precise": span_scores(st, arts, spans["full_precise"][si]),
+            "findings_as_reported_balanced": span_scores(st, arts, spans["full_balanced"][si]),
             "scores": score_scores(st, arts, sent_q[si], doc_q),
             "sentence_brier_no_major": round(float(brier_score_loss(~labels, q / 100.0)), 4),
             "sentence_mean_quality": round(float(q.mean()), 1),
@@ -428,12 +456,10 @@ def clean_text_scores(st: Setting, arts, spans: dict, si: int, q: np.ndarray, do
     """Held-out scores on the human setting (text assumed clean): false alarms and quality levels."""
     words = len(st.y)
     return {
-        "findings_precise_per_1000_words": round(
-            1000 * sum(len(spans["precise"][si].get(a, [])) for a in arts) / words, 2
-        ),
-        "findings_balanced_per_1000_words": round(
-            1000 * sum(len(spans["balanced"][si].get(a, [])) for a in arts) / words, 2
-        ),
+        **{
+            f"{k}_per_1000_words": round(1000 * sum(len(spans[k][si].get(a, [])) for a in arts) / words, 2)
+            for k in spans
+        },
         "sentence_mean_quality": round(float(q.mean()), 1),
         "doc_mean_quality": round(float(np.mean(list(doc_q.values()))), 1),
         "doc_min_quality": round(float(min(doc_q.values())), 1),

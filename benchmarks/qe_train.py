@@ -313,13 +313,13 @@ def sentence_rows(st: Setting, idx: np.ndarray, probs: np.ndarray) -> tuple[np.n
     return np.array(feats), np.array(labels), keys
 
 
-def fit_sentence(sts: list[Setting], probs: list[np.ndarray], docs: list[str]) -> dict:
+def fit_sentence(sts: list[Setting], probs: list[np.ndarray], docs: list[str], human: bool) -> dict:
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
     xs, ys = [], []
     for st, p in zip(sts, probs, strict=True):
-        if not st.trains_words and not HUMAN_CALIBRATION[0]:
+        if not st.trains_words and not human:
             continue
         idx = np.flatnonzero(np.isin(st.doc, docs))
         f, lab, _ = sentence_rows(st, idx, p)
@@ -371,6 +371,9 @@ def train(
     cols = columns(fluency, FEATURE_SETS[fs])
     x, y, _ = stack(sts, set(docs))
     model = make(kind).fit(x[:, cols], y)
+    calibrations = {"mqm": fit_sentence(sts, probs, docs, human=False)}
+    if any(not st.trains_words for st in sts):
+        calibrations["mqm+human"] = fit_sentence(sts, probs, docs, human=True)
     return {
         "kind": kind,
         "feature_set": fs,
@@ -379,7 +382,8 @@ def train(
         "model": model,
         "word": export(model, kind),
         "thresholds": choose_thresholds(sts, probs, docs),
-        "sentence": fit_sentence(sts, probs, docs),
+        "calibrations": calibrations,
+        "sentence": calibrations["mqm+human" if HUMAN_CALIBRATION[0] else "mqm"],
         "inner_logloss": {f"{k}/{f}": round(v[0], 4) for (k, f), v in inner.items()},
         "oof": probs,
     }
@@ -390,7 +394,8 @@ def evaluate(sts: list[Setting], fluency: bool, learners, log=print, feature_set
     docs = sorted(set(sts[0].doc.tolist()))
     held_probs = [np.full(len(st.y), np.nan) for st in sts]
     fold_info = []
-    sent_q: list[dict] = [defaultdict(list) for _ in sts]
+    calib_names = ["mqm", "mqm+human"] if any(not st.trains_words for st in sts) else ["mqm"]
+    sent_qs = {c: [defaultdict(list) for _ in sts] for c in calib_names}
     spans = {
         s: [defaultdict(list) for _ in sts] for s in ("precise", "balanced", "full_precise", "full_balanced")
     }
@@ -420,22 +425,40 @@ def evaluate(sts: list[Setting], fluency: bool, learners, log=print, feature_set
                 for a, sp in full_spans(st, idx, p, t).items():
                     spans[f"full_{setting}"][si][a] = sp
             feats, _, keys = sentence_rows(st, idx, held_probs[si])
-            q = apply_sentence(fitted["sentence"], feats)
-            for (a, _s), v in zip(keys, q, strict=True):
-                sent_q[si][a].append(float(v))
+            for c in calib_names:
+                q = apply_sentence(fitted["calibrations"][c], feats)
+                for (a, _s), v in zip(keys, q, strict=True):
+                    sent_qs[c][si][a].append(float(v))
     from sklearn.metrics import brier_score_loss, roc_auc_score
 
-    out = {"folds": fold_info}
+    out: dict = {"folds": fold_info}
     for si, st in enumerate(sts):
         arts = list(range(len(st.meta)))
-        doc_q = {}
-        for a in arts:
-            lens = [hi - lo for lo, hi in st.meta[a]["sentences"]]
-            doc_q[a] = float(np.average(sent_q[si][a], weights=lens))
-        feats, labels, _ = sentence_rows(st, np.arange(len(st.y)), held_probs[si])
-        q = np.concatenate([sent_q[si][a] for a in arts])
+        quality = {}
+        for c in calib_names:
+            sent_q = sent_qs[c][si]
+            doc_q = {}
+            for a in arts:
+                lens = [hi - lo for lo, hi in st.meta[a]["sentences"]]
+                doc_q[a] = float(np.average(sent_q[a], weights=lens))
+            _, labels, _ = sentence_rows(st, np.arange(len(st.y)), held_probs[si])
+            q = np.concatenate([sent_q[a] for a in arts])
+            if not st.trains_words:
+                quality[c] = {
+                    "sentence_mean_quality": round(float(q.mean()), 1),
+                    "doc_mean_quality": round(float(np.mean(list(doc_q.values()))), 1),
+                    "doc_min_quality": round(float(min(doc_q.values())), 1),
+                }
+                continue
+            quality[c] = {
+                "scores": score_scores(st, arts, sent_q, doc_q),
+                "sentence_brier_no_major": round(float(brier_score_loss(~labels, q / 100.0)), 4),
+                "sentence_mean_quality": round(float(q.mean()), 1),
+                "doc_mean_quality": round(float(np.mean(list(doc_q.values()))), 1),
+                "sentence_share_without_major": round(float((~labels).mean()), 3),
+            }
         if not st.trains_words:
-            out[st.name] = clean_text_scores(st, arts, spans, si, q, doc_q)
+            out[st.name] = {**clean_text_scores(st, arts, spans, si), "calibration": quality}
             continue
         out[st.name] = {
             "word_auc": round(float(roc_auc_score(st.y, held_probs[si])), 3),
@@ -443,26 +466,17 @@ def evaluate(sts: list[Setting], fluency: bool, learners, log=print, feature_set
             "findings_balanced": span_scores(st, arts, spans["balanced"][si]),
             "findings_as_reported_precise": span_scores(st, arts, spans["full_precise"][si]),
             "findings_as_reported_balanced": span_scores(st, arts, spans["full_balanced"][si]),
-            "scores": score_scores(st, arts, sent_q[si], doc_q),
-            "sentence_brier_no_major": round(float(brier_score_loss(~labels, q / 100.0)), 4),
-            "sentence_mean_quality": round(float(q.mean()), 1),
-            "doc_mean_quality": round(float(np.mean(list(doc_q.values()))), 1),
-            "sentence_share_without_major": round(float((~labels).mean()), 3),
+            "calibration": quality,
         }
     return out
 
 
-def clean_text_scores(st: Setting, arts, spans: dict, si: int, q: np.ndarray, doc_q: dict) -> dict:
-    """Held-out scores on the human setting (text assumed clean): false alarms and quality levels."""
+def clean_text_scores(st: Setting, arts, spans: dict, si: int) -> dict:
+    """Held-out false alarms on the human setting (text assumed clean): findings per 1000 words."""
     words = len(st.y)
     return {
-        **{
-            f"{k}_per_1000_words": round(1000 * sum(len(spans[k][si].get(a, [])) for a in arts) / words, 2)
-            for k in spans
-        },
-        "sentence_mean_quality": round(float(q.mean()), 1),
-        "doc_mean_quality": round(float(np.mean(list(doc_q.values()))), 1),
-        "doc_min_quality": round(float(min(doc_q.values())), 1),
+        f"{k}_per_1000_words": round(1000 * sum(len(spans[k][si].get(a, [])) for a in arts) / words, 2)
+        for k in spans
     }
 
 

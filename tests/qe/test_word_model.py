@@ -61,8 +61,8 @@ SWAPS = [
     # a company or a name as the first word of a sentence
     ("Volkswagen said on Tuesday that it would cut 2,000 jobs at its plant in Zwickau.",
      "Audi said on Tuesday that it would cut 2,000 jobs at its plant in Zwickau.", "Volkswagen"),
-    ("Siemens announced a new chief executive after the board met in Munich.",
-     "Bosch announced a new chief executive after the board met in Munich.", "Siemens"),
+    ("Airbus announced a new chief executive after the board met in Toulouse.",
+     "Boeing announced a new chief executive after the board met in Toulouse.", "Airbus"),
     ("The talks ended without a deal late on Friday. Nissan said it would keep the plant open until March.",
      "The talks ended without a deal late on Friday. Toyota said it would keep the plant open until March.",
      "Nissan"),

@@ -1,4 +1,4 @@
-"""Train and cross-validate the word-level quality model (mtcheck/data/qe-word-v1.json).
+"""Train and cross-validate the word-level quality model (mtcheck/data/qe-word-v2.json).
 
 Data: the word features cached by ``benchmarks/qe_features.py`` for ../shared/data/mqm_dev.jsonl,
 with the human reference (``ref``) and another system's MT (``alt``) as the re-translation; both
@@ -53,7 +53,7 @@ SETTINGS = ("ref", "alt")
 PRECISE_TARGET = 0.75
 THRESHOLDS = np.round(np.arange(0.2, 0.91, 0.025), 3)
 OUT = ROOT / "benchmarks" / "results" / "qe_cv.json"
-MODEL = ROOT / "mtcheck" / "data" / "qe-word-v1.json"
+MODEL = ROOT / "mtcheck" / "data" / "qe-word-v2.json"
 VERSION = "qe-word-v2"  # v2: agreement features, columns chosen per variant
 
 

@@ -1,7 +1,7 @@
 """The shipped word-level model: a JSON file of coefficients and trees, applied with numpy only.
 
-``mtcheck/data/qe-word-v1.json`` is written by ``benchmarks/qe_train.py`` (see its docstring and
-``mtcheck/models/qe-word-v1.toml`` for the data, the learner and the cross-validated numbers). It holds two
+``mtcheck/data/qe-word-v2.json`` is written by ``benchmarks/qe_train.py`` (see its docstring and
+``mtcheck/models/qe-word-v2.toml`` for the data, the learner and the cross-validated numbers). It holds two
 variants, ``fluency`` (with the fluency pass's features) and ``nofluency`` (trained without them;
 a file may hold only this one, which then serves both), each with:
 
@@ -36,7 +36,7 @@ import numpy as np
 from mtcheck.errors import ModelError
 from mtcheck.qe.features import BASE_FEATURES, FEATURES, FLUENCY, WordRows
 
-FILENAME = "qe-word-v1.json"
+FILENAME = "qe-word-v2.json"
 SETTINGS = ("precise", "balanced")
 SENTENCE_FEATURES = ("sum", "max", "top3", "frac_half", "log_words")
 

@@ -160,7 +160,7 @@ def apply_model(item: Any, findings: Sequence[Finding], scores: Sequence[Any], c
     """Findings and sentence scores of one prepared article with the quality model applied.
 
     Returns (findings: rule findings without ``SUPERSEDED`` plus MT610, sentence scores whose
-    quality comes from the model, the model's signature ``qe-word-v1@<file sha256[:12]>``).
+    quality comes from the model, the model's signature ``qe-word-v2@<file sha256[:12]>``).
     """
     from dataclasses import replace
 

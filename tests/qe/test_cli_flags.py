@@ -42,7 +42,7 @@ def test_help_shows_the_flags(command: str) -> None:
 
 def test_quality_model_flag_turns_the_model_on_and_off(files: tuple[str, str]) -> None:
     on = _run(files, "--no-fluency", "--quality-model", "on", "--quality-findings", "balanced")
-    assert "|qe:qe-word-v1@" in on["signature"]
+    assert "|qe:qe-word-v2@" in on["signature"]
     assert any(f["code"] == "MT610" for f in on["documents"][0]["findings"])
     off = _run(files, "--no-fluency", "--quality-model", "off")
     assert "|qe:" not in off["signature"]

@@ -41,5 +41,7 @@ def test_a_confirming_second_re_translation_clears_the_word(
 def test_two_contradicting_re_translations_keep_the_word(
     checker: Checker, mt: str, ref: str, word: str
 ) -> None:
-    second = "According to officials, " + ref[0].lower() + ref[1:]  # another wording, same swap
+    # Another wording, same swap; a sentence-initial name (the swapped word itself) keeps its capital.
+    first = ref[0] if mt.startswith(word) else ref[0].lower()
+    second = "According to officials, " + first + ref[1:]
     assert _hits(checker, mt, [ref, second], word)

@@ -1,4 +1,4 @@
-"""The shipped word-level quality model (mtcheck/data/qe-word-v1.json) on small inputs of our own.
+"""The shipped word-level quality model (mtcheck/data/qe-word-v2.json) on small inputs of our own.
 
 Real model, real encoder: all-MiniLM-L6-v2 from the ``embeddings`` extra (installed in CI) and the
 shipped model file; nothing is mocked. Each kind of error is tried on several stories; each
@@ -154,4 +154,4 @@ def test_quality_orders_clean_above_garbled(checker: Checker) -> None:
 
 def test_signature_names_the_model(checker: Checker) -> None:
     report = checker.run([Article(id="t", text=SWAPS[0][0], reference=SWAPS[0][1])]).to_json()
-    assert "|qe:qe-word-v1@" in report["signature"]
+    assert "|qe:qe-word-v2@" in report["signature"]

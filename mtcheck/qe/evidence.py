@@ -30,7 +30,7 @@ import numpy as np
 
 from mtcheck.document import AlignedPair
 from mtcheck.gazetteer import is_common_word
-from mtcheck.qe.features import ANCHOR, CONTENT_ZIPF, Side, zipf
+from mtcheck.qe.side import ANCHOR, CONTENT_ZIPF, Side, zipf
 from mtcheck.qe.words import Word
 
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())  # noqa: SIM905

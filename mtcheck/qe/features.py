@@ -46,7 +46,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mtcheck.document import AlignedPair, Document, Finding, FluencyResult
+from mtcheck.document import AlignedPair, Finding, FluencyResult
+from mtcheck.qe.evidence import agreement_columns
+from mtcheck.qe.side import ANCHOR, CONTENT_ZIPF, Side, zipf
 from mtcheck.qe.words import Word
 
 SUPPORT = (
@@ -62,27 +64,7 @@ FEATURES = SUPPORT + MISSING + SHAPE + FLUENCY + RULES + AGREE
 # lists no ``columns`` uses these (see mtcheck.qe.model.columns).
 BASE_FEATURES = SUPPORT + MISSING + SHAPE + FLUENCY + RULES[:5]
 INDEX = {name: i for i, name in enumerate(FEATURES)}
-# A re-translation word whose best MT cosine is below this counts as unmatched (omission evidence);
-# above it, it anchors its unmatched neighbours to an MT position. Not fitted: MiniLM cosines of a
-# word to itself in another context lie above 0.8, of unrelated words below 0.4.
-ANCHOR = 0.6
-CONTENT_ZIPF = 5.5  # a word rarer than this is a content word (the, of, a... lie above 6)
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-@dataclass
-class Side:
-    """A document's words (per sentence) and their unit vectors (one array per sentence)."""
-
-    doc: Document
-    words: list[list[Word]]
-    vectors: list[np.ndarray]
-
-    def flat(self, sentences: Sequence[int]) -> tuple[list[Word], np.ndarray]:
-        ws = [w for i in sentences for w in self.words[i]]
-        vs = [self.vectors[i] for i in sentences if len(self.words[i])]
-        dim = self.vectors[0].shape[1] if self.vectors else 1
-        return ws, (np.concatenate(vs) if vs else np.zeros((0, dim), dtype=np.float32))
 
 
 @dataclass
@@ -103,12 +85,6 @@ class WordRows:
     x: np.ndarray  # (len(words), len(FEATURES)) float32
     matches: list[Match | None] = field(default_factory=list)
     missing: list[list[Word]] = field(default_factory=list)  # unmatched re-translation words per word
-
-
-def zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en") if word else 0.0
 
 
 def _numbers(words: Sequence[Word]) -> set[str]:
@@ -305,8 +281,6 @@ def word_rows(
         matches.append(None if best is None else best[1])
         # Missing words count only when every re-translation lacks them here; report the first's.
         missing.append(per_ref[0][2][g] if missing_cols[g, MISSING.index("omit_content")] > 0 else [])
-    from mtcheck.qe.evidence import agreement_columns  # evidence imports this module
-
     agree = np.min([agreement_columns(mt, ref, alignment) for ref, alignment in refs], axis=0)
     blocks = [support, missing_cols, _shape(mt), _fluency(mt, fluency), _rules(mt, findings), agree]
     x = np.concatenate(blocks, axis=1)

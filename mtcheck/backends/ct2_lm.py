@@ -34,10 +34,14 @@ from mtcheck.errors import ModelError
 if TYPE_CHECKING:
     from mtcheck.backends.store import Progress
 
-# Tokens per score_batch call (and per progress report) and per CTranslate2 batch inside it: as in the
-# torch scorer's packs (mtcheck.backends.packed.PACK_TOKENS), enough rows for full-rate products.
+# Tokens per score_batch call (one progress report each), and per CTranslate2 batch inside it.
+# CTranslate2 computes full-vocabulary logits for every position of a batch before taking the
+# log-softmax: 2,048 tokens x 49,152 fp32 logits is 400 MB, and the LM process peaked at 1,281 MB
+# against 841 MB with 512 tokens (754 MB with 256), for ~8% (~11%) more time on the example's 35
+# sentences (one thread; benchmarks/profile_stages.py --sections ct2_batch_tokens). 512 tokens still
+# give the linear layers ~20 sentences of rows.
 CHUNK_TOKENS = 4096
-BATCH_TOKENS = 2048
+BATCH_TOKENS = 512
 
 
 def resolve_precision(precision: str, device: str) -> str:

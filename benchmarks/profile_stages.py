@@ -16,6 +16,16 @@ Sections (each written to benchmarks/results/profile_stages.json; a run keeps th
 - ``encoder_runtimes``: a no-fluency check of the example with its re-translation, the sentence
   encoder on torch and on CTranslate2 (``--model-runtime``), alternating fresh processes
   (``--rounds``): CLI wall time and peak RSS, import+load vs check time, whether the reports agree.
+- ``lm_runtimes``: the fluency LM on torch and on CTranslate2 (``model-runtime``), fp32, each in fresh
+  processes, alternating for ``--rounds``: importing the runtime, loading the model, the LM stage on
+  the example's MT and re-translation sentences (best of ``--repeats``), the process's peak RSS; then
+  a full `mtcheck check` of the example (re-translation file, JSON report) per runtime, wall time and
+  peak RSS, and every number of the two JSON reports that differs (findings must be identical).
+- ``ct2_batch_tokens``: the CTranslate2 LM stage and its process's peak RSS for several batch sizes
+  in tokens (``mtcheck.backends.ct2_lm.BATCH_TOKENS``), fresh processes, alternating.
+- ``lm_runtime_equivalence``: every MT segment of the MQM dev set, sentence by sentence, scored by
+  both runtimes in one process: per-token surprisal differences, sentence fluency differences, and
+  sentences whose fluency crosses MT901's threshold.
 - ``baseline`` (with ``--baseline REV``): a full `mtcheck check` of the example and a full
   `mtcheck batch` of the dev articles, this tree against REV's mtcheck, alternating in fresh
   processes (same venv, same model store), with each child's peak RSS.
@@ -25,6 +35,8 @@ average is recorded next to each section.
 
 Usage: python benchmarks/profile_stages.py [--threads 1] [--articles 100] [--precisions fp32,int8]
        [--sections example,batch,precisions,gemm] [--baseline perf-base-16 --rounds 2]
+       python benchmarks/profile_stages.py --rounds 3
+           --sections lm_runtimes,ct2_batch_tokens,lm_runtime_equivalence   (the runtime comparison)
 """
 
 from __future__ import annotations
@@ -469,7 +481,215 @@ def section_encoder_runtimes(args: argparse.Namespace) -> dict:
     return out
 
 
+# One fresh process per measurement of the fluency LM alone: import the runtime, load the default
+# model at fp32, score the texts read from stdin (best of N), report its own peak RSS.
+_LM_CHILD = """
+import json, resource, sys, time
+runtime, threads, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+texts = json.loads(sys.stdin.read())
+t0 = time.perf_counter()
+if runtime == "torch":
+    import torch, transformers  # noqa: F401
+    from mtcheck.backends.causal_lm import CausalLMScorer as Scorer
+else:
+    import ctranslate2, tokenizers  # noqa: F401
+    from mtcheck.backends import ct2_lm
+    from mtcheck.backends.ct2_lm import CT2Scorer as Scorer
+    if len(sys.argv) > 4:
+        ct2_lm.BATCH_TOKENS = int(sys.argv[4])
+t1 = time.perf_counter()
+scorer = Scorer.load(None, "cpu", threads, 16, precision="fp32")
+t2 = time.perf_counter()
+scorer.surprisals(texts[:2])
+times = []
+for _ in range(repeats):
+    t = time.perf_counter()
+    scorer.surprisals(texts)
+    times.append(time.perf_counter() - t)
+tokens = sum(len(x) for x in scorer.surprisals(texts))
+print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "lm_best_s": min(times), "tokens": tokens,
+                  "name": scorer.name, "torch_imported": "torch" in sys.modules,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _report_diffs(a: object, b: object, path: str = "") -> list[dict]:
+    """Every leaf where two JSON reports differ, as {path, torch, ctranslate2}."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for key in sorted(a.keys() | b.keys()):
+            out += _report_diffs(a.get(key), b.get(key), f"{path}/{key}")
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [
+            d for k, (x, y) in enumerate(zip(a, b, strict=True)) for d in _report_diffs(x, y, f"{path}/{k}")
+        ]
+    return [] if a == b else [{"path": path, "torch": a, "ctranslate2": b}]
+
+
+def section_lm_runtimes(args: argparse.Namespace) -> dict:
+    from mtcheck.backends import ct2, store
+    from mtcheck.segment import segment
+
+    texts = [
+        s.text
+        for path in (EXAMPLE, EXAMPLE_REF)
+        for s in segment(path.read_text(encoding="utf-8"), path.name).sentences
+    ]
+    # The one-time conversion, outside the timings (a check converts once, then never again).
+    conversion_s, _ = timed(lambda: ct2.convert_once(store.resolve(None).location))
+    out: dict = {
+        "load_average_1min_before": load(),
+        "threads": args.threads,
+        "texts": len(texts),
+        "one_time_conversion_s": round(conversion_s, 2),
+    }
+    runtimes = ("torch", "ctranslate2")
+    lm_runs: dict[str, list] = {r: [] for r in runtimes}
+    check_runs: dict[str, list] = {r: [] for r in runtimes}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with tempfile.TemporaryDirectory() as tmp:
+        reports = {r: Path(tmp) / f"{r}.json" for r in runtimes}
+        for _ in range(args.rounds):
+            for runtime in runtimes:
+                child = [sys.executable, "-c", _LM_CHILD, runtime, str(args.threads), str(args.repeats)]
+                done = subprocess.run(child, input=json.dumps(texts), capture_output=True, text=True, env=env)
+                if done.returncode != 0:
+                    raise SystemExit(f"{runtime} LM child failed: {done.stderr[-500:]}")
+                lm_runs[runtime].append(json.loads(done.stdout.strip().splitlines()[-1]))
+                argv = [
+                    sys.executable, "-m", "mtcheck", "check", str(EXAMPLE), "--reference", str(EXAMPLE_REF),
+                    "-f", "json", "-o", str(reports[runtime]), "--quiet", "--threads", str(args.threads),
+                    "--model-runtime", runtime,
+                ]  # fmt: skip
+                line = subprocess.run(
+                    [sys.executable, "-c", _WRAP, *argv], cwd=ROOT, env=env, capture_output=True, text=True
+                ).stdout
+                check_runs[runtime].append(json.loads(line))
+        a, b = (json.loads(reports[r].read_text(encoding="utf-8")) for r in runtimes)
+    for runtime in runtimes:
+        runs = lm_runs[runtime]
+        entry = {
+            "model": runs[0]["name"],
+            "torch_imported": runs[0]["torch_imported"],
+            "import_runtime_s": round(statistics.median(r["import_s"] for r in runs), 3),
+            "load_model_s": round(statistics.median(r["load_s"] for r in runs), 3),
+            "lm_stage_best_s": round(min(r["lm_best_s"] for r in runs), 3),
+            "lm_tokens": runs[0]["tokens"],
+            "lm_peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1),
+            "full_check_median_s": round(statistics.median(r[0] for r in check_runs[runtime]), 2),
+            "full_check_all_s": [round(r[0], 2) for r in check_runs[runtime]],
+            "full_check_peak_rss_mb": round(max(r[1] for r in check_runs[runtime]) / 1024, 1),
+            "full_check_exit_codes": sorted({r[2] for r in check_runs[runtime]}),
+        }
+        entry["lm_tokens_per_second"] = round(entry["lm_tokens"] / entry["lm_stage_best_s"], 1)
+        entry["import_plus_load_s"] = round(entry["import_runtime_s"] + entry["load_model_s"], 3)
+        out[runtime] = entry
+    t, c = out["torch"], out["ctranslate2"]
+    out["ctranslate2_vs_torch"] = {
+        "lm_stage_speedup": round(t["lm_stage_best_s"] / c["lm_stage_best_s"], 2),
+        "import_plus_load_speedup": round(t["import_plus_load_s"] / c["import_plus_load_s"], 2),
+        "full_check_speedup": round(t["full_check_median_s"] / c["full_check_median_s"], 2),
+    }
+    diffs = [d for d in _report_diffs(a, b) if d["path"] != "/signature"]
+    out["report"] = {
+        "findings_identical": [d["findings"] for d in a["documents"]]
+        == [d["findings"] for d in b["documents"]],
+        "signatures": [a["signature"], b["signature"]],
+        "differences": diffs,
+    }
+    out["load_average_1min_after"] = load()
+    return out
+
+
+def section_ct2_batch_tokens(args: argparse.Namespace) -> dict:
+    """CTranslate2's batch size in tokens (ct2_lm.BATCH_TOKENS) against the LM stage's time and peak RSS."""
+    from mtcheck.segment import segment
+
+    texts = [
+        s.text
+        for path in (EXAMPLE, EXAMPLE_REF)
+        for s in segment(path.read_text(encoding="utf-8"), path.name).sentences
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    sizes = (256, 512, 1024, 2048)
+    runs: dict[int, list] = {n: [] for n in sizes}
+    out: dict = {"load_average_1min_before": load(), "threads": args.threads, "texts": len(texts)}
+    for _ in range(args.rounds):
+        for n in sizes:
+            child = [
+                sys.executable,
+                "-c",
+                _LM_CHILD,
+                "ctranslate2",
+                str(args.threads),
+                str(args.repeats),
+                str(n),
+            ]
+            done = subprocess.run(child, input=json.dumps(texts), capture_output=True, text=True, env=env)
+            runs[n].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    for n in sizes:
+        out[str(n)] = {
+            "lm_stage_best_s": round(min(r["lm_best_s"] for r in runs[n]), 3),
+            "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs[n]), 1),
+        }
+    out["load_average_1min_after"] = load()
+    return out
+
+
+def section_lm_runtime_equivalence(args: argparse.Namespace) -> dict:
+    from _mqm import DATA
+
+    from mtcheck import fluency
+    from mtcheck.backends.causal_lm import CausalLMScorer
+    from mtcheck.backends.ct2_lm import CT2Scorer
+    from mtcheck.rules.fluency import THRESHOLD
+    from mtcheck.segment import segment
+
+    docs = [segment(json.loads(line)["mt"], "mt") for line in DATA.read_text(encoding="utf-8").splitlines()]
+    texts = [s.text for d in docs for s in d.sentences]
+    scored: dict[str, list] = {}
+    seconds: dict[str, float] = {}
+    for name, cls in (("torch", CausalLMScorer), ("ctranslate2", CT2Scorer)):
+        scorer = cls.load(None, "cpu", args.threads, 16, precision="fp32")
+        seconds[name], scored[name] = timed(lambda scorer=scorer: scorer.surprisals(texts))
+    a, b = scored["torch"], scored["ctranslate2"]
+    assert [[t[:2] for t in x] for x in a] == [[t[:2] for t in x] for x in b], "token offsets differ"
+    diffs = sorted(abs(p[2] - q[2]) for x, y in zip(a, b, strict=True) for p, q in zip(x, y, strict=True))
+    scores: dict[str, list[float]] = {"torch": [], "ctranslate2": []}
+    for name, surps in scored.items():
+        k = 0
+        for doc in docs:
+            part = surps[k : k + len(doc.sentences)]
+            k += len(doc.sentences)
+            scores[name] += [s.score for s in fluency.score_document(doc, part, name).sentences]
+    deltas = [abs(x - y) for x, y in zip(scores["torch"], scores["ctranslate2"], strict=True)]
+    rounded = sum(
+        round(x, 1) != round(y, 1) for x, y in zip(scores["torch"], scores["ctranslate2"], strict=True)
+    )
+    return {
+        "load_average_1min": load(),
+        "segments": len(docs),
+        "sentences": len(texts),
+        "tokens": len(diffs),
+        "token_nats_max_abs_diff": round(diffs[-1], 6),
+        "token_nats_mean_abs_diff": round(sum(diffs) / len(diffs), 7),
+        "token_nats_p99_abs_diff": round(diffs[int(0.99 * (len(diffs) - 1))], 6),
+        "sentence_fluency_max_abs_diff": round(max(deltas), 4),
+        "sentence_fluency_mean_abs_diff": round(sum(deltas) / len(deltas), 5),
+        "sentences_whose_rounded_fluency_differs": rounded,
+        f"sentences_crossing_mt901_threshold_{THRESHOLD}": sum(
+            (x < THRESHOLD) != (y < THRESHOLD)
+            for x, y in zip(scores["torch"], scores["ctranslate2"], strict=True)
+        ),
+        "lm_stage_s": {k: round(v, 2) for k, v in seconds.items()},
+    }
+
+
 SECTIONS = {
+    "lm_runtimes": section_lm_runtimes,
+    "lm_runtime_equivalence": section_lm_runtime_equivalence,
+    "ct2_batch_tokens": section_ct2_batch_tokens,
     "example": section_example,
     "precisions": section_precisions,
     "gemm": section_gemm,

@@ -36,10 +36,11 @@ if TYPE_CHECKING:
 
 # Tokens per score_batch call (one progress report each), and per CTranslate2 batch inside it.
 # CTranslate2 computes full-vocabulary logits for every position of a batch before taking the
-# log-softmax: 2,048 tokens x 49,152 fp32 logits is 400 MB, and the LM process peaked at 1,281 MB
-# against 841 MB with 512 tokens (754 MB with 256), for ~8% (~11%) more time on the example's 35
-# sentences (one thread; benchmarks/profile_stages.py --sections ct2_batch_tokens). 512 tokens still
-# give the linear layers ~20 sentences of rows.
+# log-softmax (2,048 tokens x 49,152 fp32 logits is 400 MB): the LM process peaked at 750 / 844 /
+# 988 / 1,277 MB with batches of 256 / 512 / 1,024 / 2,048 tokens (benchmarks/profile_stages.py
+# --sections ct2_batch_tokens). Times did not order by batch size on the shared machine (a one-off
+# probe at lower load: 512 ~8% slower than 2,048); 512 tokens still give the linear layers ~20
+# sentences of rows.
 CHUNK_TOKENS = 4096
 BATCH_TOKENS = 512
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mtcheck.cli.common import fail
+
+if TYPE_CHECKING:
+    from mtcheck.backends.store import ModelCard
 
 models_app = typer.Typer(help="Model cards and the local model store (MTCHECK_HOME).")
 
@@ -51,6 +55,7 @@ def models_pull(
     require_models("mtcheck models pull")
     if store.is_stored(card) and not force:
         typer.echo(f"{card.id}: already in {store.stored_path(card)}")
+        _convert_for_ctranslate2(card, store.stored_path(card))
         return
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, transient=True) as bar:
@@ -59,3 +64,15 @@ def models_pull(
             card, lambda text, i, n: bar.update(task, description=f"{card.id}: {text}", completed=i)
         )
     typer.echo(f"{card.id}: stored in {path}")
+    _convert_for_ctranslate2(card, path)
+
+
+def _convert_for_ctranslate2(card: ModelCard, path: Path) -> None:
+    """A fluency model also converted for CTranslate2 (model-runtime auto/ctranslate2) when it is
+    installed, so that the first check neither imports torch nor waits for the conversion."""
+    from mtcheck.backends import ct2
+
+    if card.role != "fluency" or not ct2.available():
+        return
+    converted = ct2.convert_once(path, label=card.id)
+    typer.echo(f"{card.id}: converted for CTranslate2 in {converted}")

@@ -104,3 +104,20 @@ def test_cards_resolve_by_id_and_hub_id() -> None:
     assert store.card_for("openai-community/gpt2").id == "gpt2"
     with pytest.raises(ModelError, match="no such folder"):
         store.resolve("./not/here")
+
+
+def test_pull_converts_the_fluency_model_for_ctranslate2_too(embedded_home: Path) -> None:
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from mtcheck.backends import ct2
+    from mtcheck.cli import app
+
+    folder = store.stored_path(store.default_card())
+    shutil.rmtree(folder / ct2.SUBFOLDER, ignore_errors=True)
+    result = CliRunner().invoke(app, ["models", "pull"])
+    assert result.exit_code == 0, result.output
+    assert "already in" in result.output and "converted for CTranslate2" in result.output
+    # A first check then finds it ready: no torch import, no conversion (mtcheck.backends.ct2).
+    assert ct2.is_current(folder / ct2.SUBFOLDER, folder)

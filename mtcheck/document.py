@@ -140,12 +140,40 @@ class Document:
     # --- the one tokenisation of words (mtcheck.words), computed once per document, on first use ----
     @cached_property
     def _tokenised(self) -> tuple[list[_words.Token], list[int]]:
+        # One pass of the token pattern over the whole text, cut at sentence starts by bisection: a
+        # call per sentence cost ~5 µs each, seconds on sentence-dense text (one letter per line).
+        # Sentences tile the text with only whitespace between them, so a token lies in exactly one
+        # sentence unless it runs across a boundary cut inside a word (``attacks.Gave``); those
+        # sentences are tokenised on their own, as before.
+        text = self.text
+        pattern = _words.TOKEN
+        found = [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+        starts = [t[0] for t in found]
         tokens: list[_words.Token] = []
         bounds = [0]  # sentence i's tokens are tokens[bounds[i] : bounds[i + 1]]
+        lo = 0
         for sent in self.sentences:
-            tokens.extend(_words.tokens(sent.text, sent.start))
+            lo = bisect.bisect_left(starts, sent.start, lo)
+            hi = bisect.bisect_left(starts, sent.end, lo)
+            crosses = (hi > lo and found[hi - 1][1] > sent.end) or (lo > 0 and found[lo - 1][1] > sent.start)
+            if crosses:
+                tokens.extend(_words.tokens(sent.text, sent.start))
+            else:
+                tokens.extend(found[lo:hi])
             bounds.append(len(tokens))
+            lo = hi
         return tokens, bounds
+
+    @cached_property
+    def _word_counts(self) -> list[int]:
+        tokens, bounds = self._tokenised
+        # Running count of words among the tokens: sentence i has cum[b[i+1]] - cum[b[i]] words.
+        cum = [0]
+        total = 0
+        for t in tokens:
+            total += t[2][0].isalnum()
+            cum.append(total)
+        return [cum[bounds[i + 1]] - cum[bounds[i]] for i in range(len(bounds) - 1)]
 
     @property
     def tokens(self) -> list[_words.Token]:
@@ -165,6 +193,10 @@ class Document:
     def sentence_words(self, index: int) -> list[_words.Token]:
         """The words of sentence ``index``."""
         return [t for t in self.sentence_tokens(index) if _words.is_word(t)]
+
+    def sentence_word_count(self, index: int) -> int:
+        """``len(sentence_words(index))``, from one pass over the document's tokens."""
+        return self._word_counts[index]
 
     @property
     def word_count(self) -> int:

@@ -93,10 +93,18 @@ def sentence_scores(
         if sent is not None:
             rule_hazard[sent.index] += _HAZARD[f.severity]
     chrf = _sentence_chrf(alignment)
+    if not chrf and not fluency:
+        # Rules only: the hazard is the findings' alone, and most sentences have none. One score
+        # object per distinct hazard value is not enough (scores are mutable), but the arithmetic is
+        # done once per value: sentence-dense text has ~500,000 sentences per MB.
+        quality = {h: to_quality(hazard(0, h)) for h in set(rule_hazard)}
+        return [SentenceScore(i, quality[h]) for i, h in enumerate(rule_hazard)]
+    # By index once: FluencyResult.for_sentence scans the list, quadratic over a document.
+    by_index = {s.index: s for s in reversed(fluency.sentences)} if fluency else {}
     scores = []
     for sent in doc.sentences:
-        flu = fluency.for_sentence(sent.index) if fluency else None
-        words = len(doc.sentence_words(sent.index))  # the document's one tokenisation (mtcheck.words)
+        flu = by_index.get(sent.index)
+        words = doc.sentence_word_count(sent.index)  # the document's one tokenisation (mtcheck.words)
         h = hazard(words, rule_hazard[sent.index], chrf.get(sent.index), None if flu is None else flu.score)
         scores.append(
             SentenceScore(

@@ -25,6 +25,12 @@ _PLAIN_BOUNDARY = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’»)]))\s+(?=[\"�
 # mark is left to pysbd, which may make it a sentence of its own.) Most headlines and one-sentence
 # wire paragraphs; tests/test_sbd.py checks that pysbd agrees.
 _ONE_SENTENCE = re.compile(r"[^\W_ȸȹƪ](?:[^\W_ȸȹƪ]|[ ,;:'’\"“”%$€£/–—-])*[.!?]?")
+# A paragraph with no sentence punctuation at all (no . ! ? or their full-width forms), no closing
+# bracket (pysbd's list markers ``a)`` and its bracket-between-quotes rule need one), no ``&`` and
+# none of pysbd's placeholder letters: no step of pysbd can insert a break or change it, so it is one
+# piece. Headlines, bylines and the sentence-dense hostile shapes (``"a"`` lines, ``(``, ``- a``,
+# ``<li>x</li>``) that would otherwise cost a pysbd call of ~70 µs each. tests/test_sbd.py checks it.
+_NO_STOP = re.compile(r"(?:[^\W_ȸȹƪᓴᓷ]|[ \t,;:'’‘\"“”«»„(\[\]{}<>%$€£¥/*#+=@~^|\\_–—-])+")
 # pysbd splits after a dash and quote before a capital (``-" The``), even without a full stop.
 _DASH_QUOTE = re.compile(r"-[\"'“”]\s[A-Z]")
 # The token before a sentence's final full stop, when it may be an abbreviation (``yrs.``, ``sq.``).
@@ -108,6 +114,10 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside ``text[start:end]`` that tile it (only whitespace between them)."""
     # Inside a paragraph a line break is a soft wrap; pysbd would split there. Same length, same offsets.
     chunk = text[start:end].replace("\n", " ")
+    if chunk and not chunk[0].isspace() and not chunk[-1].isspace() and _one_piece(chunk):
+        # Nothing below can cut or move a one-piece paragraph (no full stop inside, nothing glued
+        # after its end); most headlines and every sentence of the hostile one-line-per-word shapes.
+        return [(start, end)]
     pieces = _pieces(chunk)
     spans: list[tuple[int, int]] = []
     cursor = 0
@@ -210,9 +220,17 @@ def _pieces(chunk: str) -> list[str]:
     """Sentences as pysbd finds them, without running it where it cannot split."""
     if len(chunk) > _PYSBD_MAX_CHARS:
         return _PLAIN_BOUNDARY.split(chunk)
-    if _ONE_SENTENCE.fullmatch(chunk) and not _DASH_QUOTE.search(chunk):
+    if _one_piece(chunk):
         return [chunk]
     return segmenter().segment(chunk)
+
+
+def _one_piece(chunk: str) -> bool:
+    """pysbd would return ``chunk`` (at most 5,000 characters) whole: see _ONE_SENTENCE, _NO_STOP."""
+    if len(chunk) > _PYSBD_MAX_CHARS:
+        return False
+    one = _ONE_SENTENCE.fullmatch(chunk) is not None or _NO_STOP.fullmatch(chunk) is not None
+    return one and not _DASH_QUOTE.search(chunk)
 
 
 def _split_glued(chunk: str, start: int, end: int) -> list[tuple[int, int]]:

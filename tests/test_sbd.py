@@ -33,6 +33,9 @@ WORDS = (  # noqa: SIM905
 # Characters the one-sentence shortcut lets through: texts of these alone take the shortcut.
 QUIET = ["“", "”", '"', "'", "’", "‘", "—", "–", "-", "-”", '-"', "-'", ":", ";", ","]
 QUIET += ["%", "$", "/", "Orbán", "ß"]
+# Characters the no-stop shortcut lets through (no . ! ? at all), and hostile one-piece paragraphs.
+OPEN = ["(", "[", "]", "{", "}", "<", ">", "«", "»", "„", "*", "#", "+", "=", "@", "~", "^", "|", "\\"]
+OPEN += ["_", "€", "£", "¥", "\t", '"a"', "- a", "(a", "[x]", "a(b", "·"]
 ENDINGS = ("", ".", "!", "?", ".”", "!”", "?”", '."', "!'", ".’", "”", '"', "...", ".)", "?!")
 
 
@@ -47,7 +50,7 @@ def _random_texts(n: int, seed: int) -> list[str]:
     rng = random.Random(seed)
     out = []
     for _ in range(n):
-        pool = rng.choice((WORDS, WORDS + SPECIAL, WORDS + QUIET))
+        pool = rng.choice((WORDS, WORDS + SPECIAL, WORDS + QUIET, WORDS + QUIET + OPEN, OPEN + SPECIAL))
         tokens = [rng.choice(pool) for _ in range(rng.randint(1, 14))]
         glue = rng.choice([" ", " ", " ", ""])
         text = glue.join(tokens) + rng.choice(ENDINGS)
@@ -76,11 +79,18 @@ def test_one_sentence_shortcut_matches_pysbd(
 ) -> None:
     shortcut = [split_sentences(t, 0, len(t)) for t in texts]
     monkeypatch.setattr(segment_module, "_pieces", stock.segment)
+    monkeypatch.setattr(segment_module, "_one_piece", lambda chunk: False)
     expected = [split_sentences(t, 0, len(t)) for t in texts]
     assert shortcut == expected
-    # The shortcut must actually be taken on a good share of the texts for this to test anything.
+    # Each shortcut must actually be taken on a good share of the texts for this to test anything.
     taken = [t for t in texts if segment_module._ONE_SENTENCE.fullmatch(t)]
     assert len(taken) > 300
+    no_stop = [
+        t
+        for t in texts
+        if segment_module._NO_STOP.fullmatch(t) and not segment_module._ONE_SENTENCE.fullmatch(t)
+    ]
+    assert len(no_stop) > 80
 
 
 def test_shortcuts_skip_pysbd_steps(stock: pysbd.Segmenter) -> None:

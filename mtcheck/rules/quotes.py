@@ -128,26 +128,35 @@ def analyse_quotes(ctx: RuleContext) -> QuoteAnalysis:
 
 def _pair_quotes(ctx: RuleContext) -> QuoteAnalysis:
     text = ctx.doc.text
-    per_para: list[list[QuoteMark]] = []
-    for para in ctx.doc.paragraphs:
-        marks = []
-        for m in _MARK.finditer(text, para.start, para.end):
-            role, weak, rev = _role(text, m.start(), m.end(), m.group())
-            marks.append(QuoteMark(m.start(), m.end(), m.group(), role, weak, rev))
-        per_para.append(marks)
+    paragraphs = ctx.doc.paragraphs
+    # One scan of the whole text, each mark filed under its paragraph by bisection; paragraphs
+    # without a mark are never visited (a scan and a few lists per paragraph cost seconds on text of
+    # one word per line). Every mark lies inside a paragraph: only whitespace is outside them.
+    starts = ctx.analysis(_paragraph_starts)
+    per_para: dict[int, list[QuoteMark]] = {}
+    for m in _MARK.finditer(text):
+        p = bisect_right(starts, m.start()) - 1
+        if p < 0 or m.end() > paragraphs[p].end:
+            continue
+        role, weak, rev = _role(text, m.start(), m.end(), m.group())
+        marks = per_para.get(p)
+        if marks is None:
+            marks = per_para[p] = []
+        marks.append(QuoteMark(m.start(), m.end(), m.group(), role, weak, rev))
 
     unclosed: list[QuoteMark] = []
     unopened: list[QuoteMark] = []
     carried: list[QuoteMark] = []  # quotes left open at the end of the previous paragraph
-    for p_index, marks in enumerate(per_para):
+    for p_index, marks in per_para.items():
         stack: list[QuoteMark] = list(carried)
         carried_ids = {id(m) for m in carried}
         carried = []
+        following = _next_strong(marks)
         for i, mark in enumerate(marks):
             if mark.weak:
                 # A weak mark (the ″ of 2024″) closes an open quote only when no later mark will.
-                following = next((m for m in marks[i + 1 :] if not m.weak), None)
-                if stack and (following is None or following.role == OPEN):
+                later = following[i]
+                if stack and (later is None or later.role == OPEN):
                     mark.role = CLOSE
                     mark.weak = False
                     stack.pop()
@@ -167,14 +176,15 @@ def _pair_quotes(ctx: RuleContext) -> QuoteAnalysis:
         unclosed.extend(m for m in stack if id(m) in carried_ids)
         if not leftover:
             continue
-        nxt = per_para[p_index + 1] if p_index + 1 < len(per_para) else None
-        if nxt is None:
+        if p_index + 1 >= len(paragraphs):
             unclosed.extend(leftover)
-        elif _starts_with_open_quote(nxt, ctx.doc.paragraphs[p_index + 1].start):
+            continue
+        nxt = per_para.get(p_index + 1, [])
+        if _starts_with_open_quote(nxt, paragraphs[p_index + 1].start):
             # News style: a quotation that runs on into the next paragraph leaves this one open. A
             # paragraph that attributes its speech after the open quote (“We will appeal, said his
             # lawyer.) has ended that speech: its missing closing mark is an error.
-            para_end = ctx.doc.paragraphs[p_index].end
+            para_end = paragraphs[p_index].end
             if _ATTRIBUTED.search(text, leftover[-1].end, para_end):
                 unclosed.extend(leftover)
         else:
@@ -184,8 +194,22 @@ def _pair_quotes(ctx: RuleContext) -> QuoteAnalysis:
                 unclosed.extend(leftover[:-1])
             else:
                 unclosed.extend(leftover)
-    marks_all = [m for marks in per_para for m in marks]
+    marks_all = [m for marks in per_para.values() for m in marks]
     return QuoteAnalysis(marks_all, sorted(unclosed, key=lambda m: m.start), unopened)
+
+
+def _next_strong(marks: list[QuoteMark]) -> list[QuoteMark | None]:
+    """For each mark, the first later mark of its paragraph that is not weak (None if none).
+
+    Read before the pairing changes any mark: a slice and a scan per weak mark was quadratic on a
+    paragraph of many (``1"1"1"...``)."""
+    out: list[QuoteMark | None] = [None] * len(marks)
+    nxt: QuoteMark | None = None
+    for i in range(len(marks) - 1, -1, -1):
+        out[i] = nxt
+        if not marks[i].weak:
+            nxt = marks[i]
+    return out
 
 
 def _paragraph_at(ctx: RuleContext, offset: int) -> Paragraph:
@@ -416,9 +440,20 @@ class UnbalancedBracket(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         text = ctx.text
-        for para in ctx.doc.paragraphs:
+        paragraphs = ctx.doc.paragraphs
+        starts = ctx.analysis(_paragraph_starts)
+        # One scan of the whole text; only paragraphs that hold a bracket are visited (a scan per
+        # paragraph cost seconds on text of one word per line). Brackets are never whitespace, and
+        # only whitespace lies outside paragraphs.
+        per_para: dict[int, list[re.Match[str]]] = {}
+        for m in _BRACKET.finditer(text):
+            p = bisect_right(starts, m.start()) - 1
+            if p >= 0 and m.start() < paragraphs[p].end:
+                per_para.setdefault(p, []).append(m)
+        for p_index, found in per_para.items():
+            para = paragraphs[p_index]
             stack: list[tuple[int, str]] = []
-            for m in _BRACKET.finditer(text, para.start, para.end):
+            for m in found:
                 ch, pos = m.group(), m.start()
                 if ch in _OPENERS:
                     if text[pos - 1 : pos] in (":", ";") and ch == "(":

@@ -135,14 +135,16 @@ def _pair_quotes(ctx: RuleContext) -> QuoteAnalysis:
     starts = ctx.analysis(_paragraph_starts)
     per_para: dict[int, list[QuoteMark]] = {}
     for m in _MARK.finditer(text):
-        p = bisect_right(starts, m.start()) - 1
-        if p < 0 or m.end() > paragraphs[p].end:
+        start, end = m.span()
+        p = bisect_right(starts, start) - 1
+        if p < 0 or end > paragraphs[p].end:
             continue
-        role, weak, rev = _role(text, m.start(), m.end(), m.group())
+        mark = m.group()
+        role, weak, rev = _role(text, start, end, mark)
         marks = per_para.get(p)
         if marks is None:
             marks = per_para[p] = []
-        marks.append(QuoteMark(m.start(), m.end(), m.group(), role, weak, rev))
+        marks.append(QuoteMark(start, end, mark, role, weak, rev))
 
     unclosed: list[QuoteMark] = []
     unopened: list[QuoteMark] = []
@@ -151,7 +153,7 @@ def _pair_quotes(ctx: RuleContext) -> QuoteAnalysis:
         stack: list[QuoteMark] = list(carried)
         carried_ids = {id(m) for m in carried}
         carried = []
-        following = _next_strong(marks)
+        following = _next_strong(marks) if any(m.weak for m in marks) else []
         for i, mark in enumerate(marks):
             if mark.weak:
                 # A weak mark (the ″ of 2024″) closes an open quote only when no later mark will.
@@ -172,8 +174,11 @@ def _pair_quotes(ctx: RuleContext) -> QuoteAnalysis:
             else:
                 unopened.append(mark)
         # Quotes opened in an earlier paragraph and not closed in this one are unclosed there.
-        leftover = [m for m in stack if id(m) not in carried_ids]
-        unclosed.extend(m for m in stack if id(m) in carried_ids)
+        if carried_ids:
+            leftover = [m for m in stack if id(m) not in carried_ids]
+            unclosed.extend(m for m in stack if id(m) in carried_ids)
+        else:
+            leftover = stack
         if not leftover:
             continue
         if p_index + 1 >= len(paragraphs):

@@ -12,13 +12,14 @@ Models run once: the re-translation of the first pass is reused as a fixed refer
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mtcheck.document import DocumentReport, Edit, Finding, InputError
 from mtcheck.edits.choice import choose
 from mtcheck.edits.choice import fix_key as _key
-from mtcheck.edits.ops import Composer, applied_span, apply, shift
+from mtcheck.edits.ops import Composer, Shifter, applied_span, apply, shift
 from mtcheck.errors import MtcheckError
 from mtcheck.pipeline import Checker, Prepared
 from mtcheck.readers import Article
@@ -51,16 +52,28 @@ class FixOutcome:
 
 
 def introduced(old: Sequence[Finding], new: Sequence[Finding], edits: Sequence[Edit]) -> list[Finding]:
-    """Findings in ``new`` with no counterpart in ``old``: same code, span moved through ``edits``."""
+    """Findings in ``new`` with no counterpart in ``old``: same code, span moved through ``edits``.
+
+    A rule stops after ``MAX_FINDINGS_PER_RULE`` findings in a document (mtcheck.engine): when the
+    old check of a rule stopped there, the rest of the text was never judged by it, so its findings
+    past the last old one are not new (they are the next pass's fixes), only those before it.
+    """
+    from mtcheck.engine import MAX_FINDINGS_PER_RULE
+
     pool: dict[str, list[tuple[int, int]]] = {}
+    moved = Shifter(edits)
     for f in old:
-        pool.setdefault(f.code, []).append((shift(f.start, edits), shift(f.end, edits, after=True)))
+        pool.setdefault(f.code, []).append((moved.shift(f.start), moved.shift(f.end, after=True)))
+    judged_to = {
+        code: max(e for _, e in spans) for code, spans in pool.items() if len(spans) >= MAX_FINDINGS_PER_RULE
+    }
     out = []
     for f in new:
         spans = pool.get(f.code, [])
         match = next((i for i, (s, e) in enumerate(spans) if s <= f.end and f.start <= e), None)
         if match is None:
-            out.append(f)
+            if f.start < judged_to.get(f.code, f.start + 1):
+                out.append(f)
         else:
             spans.pop(match)
     return out
@@ -71,17 +84,25 @@ def _culprits(
 ) -> list[Finding]:
     """The chosen fixes to blame for new findings: those whose edit lies in the same sentence."""
     doc = report.document
+    # Each new finding widened to the sentences it touches, once (not once per chosen fix).
+    starts = [s.start for s in doc.sentences]
+    zones = []
+    for n in new:
+        lo, hi = n.start, n.end
+        # Sentences with start <= n.end, from the last one back while they still reach n.start.
+        i = bisect_right(starts, n.end) - 1
+        while i >= 0:
+            s = doc.sentences[i]
+            if s.end < n.start:
+                break
+            lo, hi = min(lo, s.start), max(hi, s.end)
+            i -= 1
+        zones.append((lo, hi))
     blamed: list[Finding] = []
     for f in chosen:
         spans = [applied_span(e, edits) for e in f.fix.edits]  # type: ignore[union-attr]
-        for n in new:
-            lo, hi = n.start, n.end
-            for s in doc.sentences:
-                if s.start <= n.end and n.start <= s.end:
-                    lo, hi = min(lo, s.start), max(hi, s.end)
-            if any(s <= hi and lo <= e for s, e in spans):
-                blamed.append(f)
-                break
+        if any(s <= hi and lo <= e for lo, hi in zones for s, e in spans):
+            blamed.append(f)
     return blamed or list(chosen)
 
 
@@ -135,7 +156,8 @@ class Fixer:
                 blame = _culprits(new_report or report, new, chosen, edits) if new_report else list(chosen)
                 outcome.rejected.extend(blame)
                 rejected.update(_key(f) for f in blame)
-                chosen = [f for f in chosen if f not in blame]
+                dropped = {id(f) for f in blame}
+                chosen = [f for f in chosen if id(f) not in dropped]
             if step is None:
                 break
             edits, article, report, chosen = step

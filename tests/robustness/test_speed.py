@@ -14,8 +14,8 @@ benchmarks/results/report_bound.json). 10 s per MB is then a marginal ratio of
 18.2 s per MB (ratio 4.5) and tiny HTML paragraphs at 21.7 (5.4): a per-paragraph pysbd call, a
 regex scan per sentence or a quadratic pass coming back fails this test.
 
-A shape over the bound is run once more and its faster run counts, so that a burst of load on a
-shared machine during one run does not fail the test; a real regression is slow both times.
+A shape over the bound is run up to twice more and its fastest run counts, so that a burst of load
+on a shared machine during one run does not fail the test; a real regression is slow every time.
 """
 
 from __future__ import annotations
@@ -112,8 +112,9 @@ def test_rules_only_check_stays_within_10_cpu_seconds_per_mb(
     path.write_text(_shape(unit, suffix), encoding="utf-8")
     cpu = _cpu(path)
     ratio = (cpu - startup) / (clean - startup)
-    print(f"{name}: {ratio:.2f}x clean ({cpu:.2f} s, clean {clean:.2f} s, start-up {startup:.2f} s)")
-    if ratio > MAX_RATIO and name not in SLOW:
+    for _ in range(0 if name in SLOW else 2):
+        if ratio <= MAX_RATIO:
+            break
         cpu = min(cpu, _cpu(path))
         ratio = (cpu - startup) / (clean - startup)
     assert ratio <= MAX_RATIO, (

@@ -47,6 +47,11 @@ SHAPES = {
     "one-letter lines `A\\n`": ("A\n", ".txt"),
     "lowercase paragraphs `a\\n\\n`": ("a\n\n", ".txt"),
     "`<p>(</p>` in HTML": ("<p>(</p>", ".html"),
+    'quoted letters `"a"\\n`': ('"a"\n', ".txt"),
+    "numbered lines `1.\\n`": ("1.\n", ".txt"),
+    "one word per line `Word\\n`": ("Word\n", ".txt"),
+    "`<li>x</li>` in HTML": ("<li>x</li>", ".html"),
+    "Markdown list items `- a\\n`": ("- a\n", ".md"),
 }
 
 

@@ -52,7 +52,8 @@ SHAPES: dict[str, tuple[str, str]] = {
     "Markdown list items": ("- a\n", ".md"),
 }
 # markdown-it-py spends ~60 µs on each list item (its block rules and a nested tokenizer per item):
-# a Markdown file of one-letter list items is ~13 s per MB on a quiet machine in the parser alone.
+# a Markdown file of one-letter list items took 15.4 s per MB at 1 MB (benchmarks/results), over
+# the bound; at this size it lands near it, so it is an expected failure that may also pass.
 SLOW = {"Markdown list items"}
 
 
@@ -97,7 +98,7 @@ def calibration(tmp_path_factory: pytest.TempPathFactory) -> tuple[float, float]
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="markdown-it-py per list item"))
+        pytest.param(n, marks=pytest.mark.xfail(strict=False, reason="markdown-it-py per list item"))
         if n in SLOW
         else n
         for n in SHAPES

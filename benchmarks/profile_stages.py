@@ -321,6 +321,19 @@ def section_gemm(args: argparse.Namespace) -> dict:
     int8_stage = min(timed(lambda: int8_scorer.surprisals(texts))[0] for _ in range(args.repeats))
     out["lm_stage"]["int8_stage_best_s"] = round(int8_stage, 3)
     out["lm_stage"]["int8_stage_over_matrix_bound"] = round(int8_stage / bound["int8"], 3)
+    # The default runtime (model-runtime auto: CTranslate2 fp32) on the same sentences, over the same
+    # bound: it scores the same tokens (padding inside its batches only adds work), so this is the
+    # stage's distance from what torch's own matrix product does at these shapes and thread count.
+    from mtcheck.backends import ct2
+
+    if ct2.available():
+        from mtcheck.backends.ct2_lm import CT2Scorer
+
+        ct2_scorer = CT2Scorer.load(None, "cpu", args.threads, 16, precision="fp32")
+        ct2_scorer.surprisals(texts[:2])
+        ct2_stage = min(timed(lambda: ct2_scorer.surprisals(texts))[0] for _ in range(args.repeats))
+        out["lm_stage"]["ct2_fp32_stage_best_s"] = round(ct2_stage, 3)
+        out["lm_stage"]["ct2_fp32_stage_over_matrix_bound"] = round(ct2_stage / bound["fp32"], 3)
     return out
 
 

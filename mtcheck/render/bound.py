@@ -15,6 +15,10 @@ baseline and the counts work on every finding. These limits apply to the view, p
   the rest are summed up in one added key, ``"sentences_collapsed"``. A sentence costs ~130 bytes of
   JSON and ~330 of HTML, so sentence-dense text (one-letter lines: a sentence per two characters)
   made JSON reports 75 and HTML 125 times its size;
+- the same holds for each re-translation: at most ``max(SENTENCE_FLOOR, len(its text) //
+  CHARS_PER_SENTENCE)`` of its sentences get records (its own ``"sentences_collapsed"`` key), and
+  the alignment lists at most as many pairs as the MT and the re-translation together have sentence
+  records, so a short MT checked against a huge, sentence-dense re-translation cannot flood it either;
 - messages and evidence (which quote article or re-translation text) are cut to ``SNIPPET_CHARS``
   characters, ``…`` marking the cut. A finding's ``text`` and ``suggestion`` are never cut: the
   contract says ``text[start:end] == finding.text``, and a suggestion is an edit to apply as is.
@@ -32,7 +36,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from mtcheck.config import Config
-from mtcheck.document import DocumentReport, Finding, Report, Severity
+from mtcheck.document import AlignedPair, DocumentReport, Finding, Reference, Report, Severity
 
 DEFAULT_MAX_REPEATS: int = Config.report_max_repeats
 SNIPPET_CHARS = 300  # characters of a message or evidence shown in a report
@@ -83,6 +87,44 @@ class BoundedDocumentReport(DocumentReport):
         out = DocumentReport.to_json(dataclasses.replace(self, document=short))
         out["sentences_collapsed"] = self.sentences_collapsed
         return out
+
+
+@dataclass
+class BoundedReference(Reference):
+    """A re-translation as rendered: sentences ``0..listed-1`` have records, the rest one summary."""
+
+    listed: int = 0
+
+    def to_json(self) -> dict:
+        doc = self.document
+        out = Reference.to_json(
+            dataclasses.replace(
+                self, document=dataclasses.replace(doc, sentences=doc.sentences[: self.listed])
+            )
+        )
+        rest = doc.sentences[self.listed :]
+        out["sentences_collapsed"] = {
+            "count": len(rest),
+            "from_index": rest[0].index,
+            "start": rest[0].start,
+            "end": rest[-1].end,
+        }
+        return out
+
+
+def _bound_reference(ref: Reference) -> Reference:
+    """``ref`` with at most its sentence budget of sentence records (itself when within it)."""
+    budget = max(SENTENCE_FLOOR, len(ref.document.text) // CHARS_PER_SENTENCE)
+    if len(ref.document.sentences) <= budget:
+        return ref
+    return BoundedReference(ref.origin, ref.name, ref.document, listed=budget)
+
+
+def _pair_budget(doc: DocumentReport, ref: Reference | None, n_sentences: int) -> int:
+    """Alignment pairs listed against ``ref``: the MT's sentence records plus the re-translation's."""
+    if ref is None:
+        return n_sentences
+    return n_sentences + max(SENTENCE_FLOOR, len(ref.document.text) // CHARS_PER_SENTENCE)
 
 
 def finding_budget(doc: DocumentReport, max_repeats: int) -> int:
@@ -157,8 +199,14 @@ def bound_document(doc: DocumentReport, max_repeats: int = DEFAULT_MAX_REPEATS) 
         v is not None and len(v) > SNIPPET_CHARS for f in doc.findings for v in (f.message, f.evidence)
     )
     dense = len(doc.document.sentences) > n_sentences
+    refs = [(doc.reference, doc.alignment), *doc.extra_references]
+    dense_refs = any(
+        ref is not None
+        and (_bound_reference(ref) is not ref or len(pairs) > _pair_budget(doc, ref, n_sentences))
+        for ref, pairs in refs
+    )
     few = not per_code or (max(per_code.values()) <= max_repeats and len(doc.findings) <= budget)
-    if few and not long_text and not dense:
+    if few and not long_text and not dense and not dense_refs:
         return doc
     seen: Counter[str] = Counter()  # listed findings per rule
     rest: dict[str, list[Finding]] = {}
@@ -177,15 +225,28 @@ def bound_document(doc: DocumentReport, max_repeats: int = DEFAULT_MAX_REPEATS) 
     findings = [_summary(rest[x], seen[x]) if isinstance(x, str) else x for x in listed]
     values = {f.name: getattr(doc, f.name) for f in dataclasses.fields(doc) if f.init}
     values.update(findings=findings, full_counts=doc.counts())
+    if dense_refs:
+        values.update(
+            reference=None if doc.reference is None else _bound_reference(doc.reference),
+            alignment=_pairs(doc.alignment, _pair_budget(doc, doc.reference, n_sentences)),
+            extra_references=[
+                (_bound_reference(ref), _pairs(pairs, _pair_budget(doc, ref, n_sentences)))
+                for ref, pairs in doc.extra_references
+            ],
+        )
     if dense:
         values.update(
             sentence_scores=[s for s in doc.sentence_scores if s.index < n_sentences],
-            alignment=doc.alignment[:n_sentences],
-            extra_references=[(ref, pairs[:n_sentences]) for ref, pairs in doc.extra_references],
+            alignment=values["alignment"][:n_sentences],
+            extra_references=[(ref, pairs[:n_sentences]) for ref, pairs in values["extra_references"]],
             listed_sentences=n_sentences,
             sentences_collapsed=_collapsed_sentences(doc, n_sentences),
         )
     return BoundedDocumentReport(**values)
+
+
+def _pairs(pairs: list[AlignedPair], budget: int) -> list[AlignedPair]:
+    return pairs if len(pairs) <= budget else pairs[:budget]
 
 
 def bound_report(report: Report, max_repeats: int = DEFAULT_MAX_REPEATS) -> Report:

@@ -205,3 +205,34 @@ def test_the_limit_is_a_setting() -> None:
     assert Config().merged(report_max_repeats=5).report_max_repeats == 5
     with pytest.raises(ConfigError, match="report-max-repeats"):
         Config().merged(report_max_repeats=0)
+
+
+@pytest.mark.parametrize(
+    "mt, unit",
+    [
+        ("The talks in Geneva went on late into the night.", "A\n"),
+        ("Shares fell sharply on Monday.\n\nTraders blamed the rate rise.", "b.\n\n"),
+    ],
+)
+def test_short_mt_against_a_sentence_dense_re_translation_stays_bounded(mt: str, unit: str) -> None:
+    # The re-translation is input too (a CMS sends both): a huge, sentence-dense one must not make
+    # the report grow past 50x of what was sent, in any format; its first sentences keep records.
+    reference = unit * (24_000 // len(unit))
+    article = Article("dense-ref", mt, reference=reference, extra_references=[reference])
+    report = check_article(article, RULES_ONLY)
+    ref_sentences = len(report.documents[0].reference.document.sentences)
+    assert ref_sentences > 4_000
+    size = len(mt.encode("utf-8")) + 2 * len(reference.encode("utf-8"))
+    for fmt in FORMATS:
+        out = render(report, fmt).encode("utf-8")
+        assert len(out) <= 50 * size + FRAME, f"{fmt}: {len(out) / size:.1f}x the input"
+    data = json.loads(render(report, "json"))["documents"][0]
+    for ref in (data["reference"], *data["references"]):
+        listed = ref["sentences"]
+        assert 100 <= len(listed) < ref_sentences
+        assert [s["index"] for s in listed] == list(range(len(listed)))
+        rest = ref["sentences_collapsed"]
+        assert rest["count"] + len(listed) == ref_sentences and rest["from_index"] == len(listed)
+        assert ref["text"] == reference  # the re-translation's text itself is never cut
+    assert len(data["alignment"]) < ref_sentences
+    assert len(report.documents[0].reference.document.sentences) == ref_sentences  # report untouched

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from mtcheck.backends.base import BatchProgress
 from mtcheck.backends.causal_lm import CPU_DEFAULT, PRECISIONS
 from mtcheck.backends.lm_rows import Row, assemble, windows
+from mtcheck.backends.packed import packs
 from mtcheck.errors import ModelError
 
 if TYPE_CHECKING:
@@ -180,7 +181,8 @@ class CT2Scorer:
         rows = self._rows(texts)
         nats: list[list[float]] = [[] for _ in rows]
         done = 0
-        for chunk in _chunks([len(r.ids) + 1 for r in rows]):
+        # Longest first, cut at CHUNK_TOKENS: the same cut as the torch runtime's packs.
+        for chunk in packs([len(r.ids) + 1 for r in rows], CHUNK_TOKENS):
             batch = [[self.prefix, *(self.vocabulary[i] for i in rows[k].ids)] for k in chunk]
             results = self.generator.score_batch(batch, max_batch_size=BATCH_TOKENS, batch_type="tokens")
             for k, result in zip(chunk, results, strict=True):
@@ -194,17 +196,3 @@ class CT2Scorer:
     def _rows(self, texts: Sequence[str]) -> list[Row]:
         encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
         return windows((e.ids, e.offsets) for e in encodings)
-
-
-def _chunks(lengths: Sequence[int]) -> list[list[int]]:
-    """Row indices sorted longest first, in runs of about ``CHUNK_TOKENS`` tokens (at least one row)."""
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
-    chunks: list[list[int]] = []
-    total = 0
-    for i in order:
-        if not chunks or total + lengths[i] > CHUNK_TOKENS:
-            chunks.append([])
-            total = 0
-        chunks[-1].append(i)
-        total += lengths[i]
-    return chunks

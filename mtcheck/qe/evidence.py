@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -222,24 +222,35 @@ def _pair_hits(
     return out
 
 
-def hard_evidence(mt: Side, refs: Sequence[tuple[Side, Sequence[AlignedPair]]]) -> list[Hit]:
-    """Hits against every re-translation; a hit stays only when every re-translation gives it."""
+def _aligned_words(
+    mt: Side, ref: Side, alignment: Sequence[AlignedPair]
+) -> Iterator[tuple[int, list[Word], np.ndarray, list[Word], np.ndarray]]:
+    """Per aligned pair with words on both sides: (index of its first MT word in the document, MT
+    words, their vectors, re-translation words, their vectors)."""
     offset, first = [], 0
     for ws in mt.words:
         offset.append(first)
         first += len(ws)
-    per_ref: list[list[Hit]] = []
-    for ref, alignment in refs:
-        hits: list[Hit] = []
-        for pair in alignment:
-            mt_sents = [i for i in pair.mt if mt.words[i]]
-            if not mt_sents or not pair.ref:
-                continue
-            m_words, m_vec = mt.flat(mt_sents)
-            r_words, r_vec = ref.flat(pair.ref)
-            if r_words and m_words:
-                hits += _pair_hits(m_words, m_vec, r_words, r_vec, offset[mt_sents[0]])
-        per_ref.append(hits)
+    for pair in alignment:
+        mt_sents = [i for i in pair.mt if mt.words[i]]
+        if not mt_sents or not pair.ref:
+            continue
+        m_words, m_vec = mt.flat(mt_sents)
+        r_words, r_vec = ref.flat(pair.ref)
+        if m_words and r_words:
+            yield offset[mt_sents[0]], m_words, m_vec, r_words, r_vec
+
+
+def hard_evidence(mt: Side, refs: Sequence[tuple[Side, Sequence[AlignedPair]]]) -> list[Hit]:
+    """Hits against every re-translation; a hit stays only when every re-translation gives it."""
+    per_ref = [
+        [
+            h
+            for base, mw, mv, rw, rv in _aligned_words(mt, ref, alignment)
+            for h in _pair_hits(mw, mv, rw, rv, base)
+        ]
+        for ref, alignment in refs
+    ]
     keep = per_ref[0] if per_ref else []
     for other in per_ref[1:]:
         spans = {(h.first, h.code) for h in other}
@@ -261,21 +272,9 @@ def agreement_columns(mt: Side, ref: Side, alignment: Sequence[AlignedPair]) -> 
     """
     n = sum(len(ws) for ws in mt.words)
     out = np.zeros((n, 6), dtype=np.float32)
-    offset, first = [], 0
-    for ws in mt.words:
-        offset.append(first)
-        first += len(ws)
     doc_norms = {w.norm for ws in ref.words for w in ws}
     codes = {"MT611": 0, "MT612": 1, "MT613": 2}
-    for pair in alignment:
-        mt_sents = [i for i in pair.mt if mt.words[i]]
-        if not mt_sents or not pair.ref:
-            continue
-        m_words, m_vec = mt.flat(mt_sents)
-        r_words, r_vec = ref.flat(pair.ref)
-        if not m_words or not r_words:
-            continue
-        base = offset[mt_sents[0]]
+    for base, m_words, m_vec, r_words, r_vec in _aligned_words(mt, ref, alignment):
         for h in _pair_hits(m_words, m_vec, r_words, r_vec, base):
             out[h.first : h.last + 1, codes[h.code]] = 1.0
         sim = m_vec @ r_vec.T

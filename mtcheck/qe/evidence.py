@@ -149,14 +149,9 @@ def _pair_hits(
     s_ref = sim.max(axis=0)
     m_norms, r_norms = {w.norm for w in m_words}, {w.norm for w in r_words}
     for k, w in enumerate(m_words):
-        j = int(best_r[k])
-        if int(best_m[j]) != k:
-            # MiniLM gives many names a vector close to nothing in particular (Nokia / Ericsson: best
-            # cosine 0.23, to "company"); one word between the same two words on both sides is
-            # still the aligned word.
-            j = _between(m_words, r_words, k)
-            if j is None:
-                continue
+        j = _aligned_index(k, best_r, best_m, m_words, r_words)
+        if j is None:
+            continue
         r = r_words[j]
         if w.norm == r.norm or w.norm in r_norms or r.norm in m_norms:
             continue
@@ -241,6 +236,19 @@ def _aligned_words(
             yield offset[mt_sents[0]], m_words, m_vec, r_words, r_vec
 
 
+def _aligned_index(
+    k: int, best_r: np.ndarray, best_m: np.ndarray, m_words: list[Word], r_words: list[Word]
+) -> int | None:
+    """The re-translation word aligned with MT word ``k``: its mutual best match by cosine, else the
+    one word between the same two neighbours on both sides, else None."""
+    j = int(best_r[k])
+    if int(best_m[j]) == k:
+        return j
+    # MiniLM gives many names a vector close to nothing in particular (Nokia / Ericsson: best cosine
+    # 0.23, to "company"); one word between the same two words on both sides is still the aligned word.
+    return _between(m_words, r_words, k)
+
+
 def hard_evidence(mt: Side, refs: Sequence[tuple[Side, Sequence[AlignedPair]]]) -> list[Hit]:
     """Hits against every re-translation; a hit stays only when every re-translation gives it."""
     per_ref = [
@@ -288,11 +296,9 @@ def agreement_columns(mt: Side, ref: Side, alignment: Sequence[AlignedPair]) -> 
                 out[base + k, 4] = 1.0
             if cw is None or w.norm in r_norms:
                 continue
-            j = int(best_r[k])
-            if int(best_m[j]) != k:
-                j = _between(m_words, r_words, k)
-                if j is None:
-                    continue
+            j = _aligned_index(k, best_r, best_m, m_words, r_words)
+            if j is None:
+                continue
             r = r_words[j]
             cr = "number" if r.is_number else _class(r, _is_first(r_words, j))
             if cw != cr:

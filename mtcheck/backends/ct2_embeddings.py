@@ -104,22 +104,17 @@ class CT2SentenceEmbedder:
         return np.array(hidden, dtype=np.float32)
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """A float32 array (len(texts), dim) of unit vectors, in the order of ``texts``."""
+        """A float32 array (len(texts), dim) of unit vectors, in the order of ``texts``.
+
+        The mean of each text's token states from :meth:`hidden_states` (the same length-sorted
+        batches), L2-normalised with torch.nn.functional.normalize's eps, as the torch encoder does.
+        """
         import numpy as np
 
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        tokenizer = self._tokenizer(MAX_TOKENS)
-        # Length-sorted batches pad less; rows are written back to their texts' places.
-        order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
-        for start in range(0, len(order), self.batch_size):
-            ids = order[start : start + self.batch_size]
-            encodings = tokenizer.encode_batch([texts[k] or " " for k in ids])
-            hidden = self._forward([e.ids for e in encodings])
-            lengths = np.array([len(e.ids) for e in encodings])
-            mask = (np.arange(hidden.shape[1])[None, :] < lengths[:, None]).astype(np.float32)
-            pooled = (hidden * mask[:, :, None]).sum(1) / np.maximum(lengths, 1)[:, None]
-            # torch.nn.functional.normalize's eps, as the torch encoder uses.
-            out[ids] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        for k, (hidden, _) in enumerate(self.hidden_states([t or " " for t in texts], MAX_TOKENS)):
+            pooled = hidden.mean(axis=0)
+            out[k] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
         return out
 
     def hidden_states(

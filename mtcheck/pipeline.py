@@ -163,6 +163,13 @@ class Checker:
         from mtcheck.align import align_documents, embed_pairs
 
         encoder = self.models.sentence_encoder()
+        kept = None
+        if encoder is not None and self._quality_model_runs(pairs):
+            from mtcheck.backends.kept_states import KeptStates
+
+            # The quality model's word vectors pool the token states of this same pass: one encoder
+            # pass per sentence, not two (issue 14). Dropped with this stage, once they are pooled.
+            encoder = kept = KeptStates(encoder)
         docs = [(item.doc, ref.document) for item in pairs for ref in item.references]
         vectors: list = [None] * len(docs)
         if encoder is not None:
@@ -173,6 +180,8 @@ class Checker:
         for item in pairs:
             item.alignment = next(aligned)
             item.extra = [(ref, next(aligned)) for ref, _ in item.extra]
+        if kept is not None:
+            self._word_sides(pairs, kept)
         return None if encoder is None else encoder.name
 
     def score_fluency(self, items: Sequence[Prepared]) -> str | None:
@@ -297,23 +306,35 @@ class Checker:
         Returns the quality model's name (version@digest) when it will run, else None.
         """
         todo = [item for item in items if item.reference is not None]
-        if not todo:
-            return None  # before the import: mtcheck.qe.stage brings numpy, a rules-only run needs none
-        from mtcheck.qe.stage import enabled
-
-        if not enabled(self.config):
+        if not self._quality_model_runs(todo):
             return None
         from mtcheck.qe.model import load
-        from mtcheck.qe.stage import encode_sides
 
         encoder = self.models.sentence_encoder()
         if encoder is None:  # embeddings off: the quality model has no word vectors to read
             return None
-        sides = encode_sides(encoder, [(i.doc, [r.document for r in i.references]) for i in todo])
-        for item, side in zip(todo, sides, strict=True):
-            item.words = side
+        # Articles the alignment stage gave word vectors already (from its own pass) are not redone.
+        self._word_sides([i for i in todo if i.words is None], encoder)
         model = load()
         return f"{model.version}@{model.digest}"
+
+    def _quality_model_runs(self, items: Sequence[Prepared]) -> bool:
+        """Whether the quality model will read these articles (any with a re-translation)."""
+        if not any(item.reference is not None for item in items):
+            return False  # before the import: mtcheck.qe.stage brings numpy, a rules-only run needs none
+        from mtcheck.qe.stage import enabled
+
+        return enabled(self.config)
+
+    def _word_sides(self, items: Sequence[Prepared], encoder: Any) -> None:
+        """Set each article's ``words`` (MT and re-translation words with their vectors)."""
+        if not items:
+            return
+        from mtcheck.qe.stage import encode_sides
+
+        sides = encode_sides(encoder, [(i.doc, [r.document for r in i.references]) for i in items])
+        for item, side in zip(items, sides, strict=True):
+            item.words = side
 
     # --- rules --------------------------------------------------------------------------------
     def judge(self, item: Prepared) -> Judged:

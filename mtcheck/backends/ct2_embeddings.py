@@ -109,13 +109,9 @@ class CT2SentenceEmbedder:
         The mean of each text's token states from :meth:`hidden_states` (the same length-sorted
         batches), L2-normalised with torch.nn.functional.normalize's eps, as the torch encoder does.
         """
-        import numpy as np
+        from mtcheck.backends.kept_states import mean_pooled
 
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for k, (hidden, _) in enumerate(self.hidden_states([t or " " for t in texts], MAX_TOKENS)):
-            pooled = hidden.mean(axis=0)
-            out[k] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
-        return out
+        return mean_pooled(self.hidden_states([t or " " for t in texts], MAX_TOKENS), self.dim)
 
     def hidden_states(
         self, texts: Sequence[str], max_tokens: int | None = None, batch_size: int | None = None

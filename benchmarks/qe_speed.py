@@ -7,10 +7,11 @@ fluency pass off and on. Two measures of the model's cost:
 
 - ``added_share_wall``: best "on" run / best "off" run - 1 (what a user sees; noisy on a shared
   machine, since the two runs are taken at different moments);
-- ``added_share_stages``: the time spent inside the model's own stages in an "on" run (the batched
-  word encoding, ``Checker.encode_words``, and the per-article scoring, ``mtcheck.qe.stage.apply_model``,
-  timed by wrapping them) over the rest of that same run: less sensitive to the load, since both
-  parts come from one run.
+- ``added_share_stages``: the time spent inside the model's own work in an "on" run (pooling the word
+  vectors, ``Checker._word_sides`` — from the token states the alignment's encoder pass kept, so no
+  second encoder pass — and the per-article scoring, ``mtcheck.qe.stage.apply_model``, timed by
+  wrapping them) over the rest of that same run: less sensitive to the load, since both parts come
+  from one run.
 
 The issue's aim: the model adds at most 20% to a full check with a re-translation.
 Output: ``benchmarks/results/qe_speed.json``.
@@ -58,7 +59,7 @@ class StageClock:
         import mtcheck.qe.stage as stage_mod
 
         self.seconds = 0.0
-        encode = Checker.encode_words
+        encode = Checker._word_sides
         apply_model = stage_mod.apply_model
 
         def timed(fn):
@@ -71,7 +72,7 @@ class StageClock:
 
             return run
 
-        Checker.encode_words = timed(encode)  # type: ignore[method-assign]
+        Checker._word_sides = timed(encode)  # type: ignore[method-assign]
         stage_mod.apply_model = timed(apply_model)
         if hasattr(pipeline_mod, "apply_model"):
             pipeline_mod.apply_model = stage_mod.apply_model

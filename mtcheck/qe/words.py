@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from mtcheck import words as _words
 from mtcheck.document import Document
@@ -29,11 +30,13 @@ class Word:
     end: int
     text: str
 
-    @property
+    # Cached: the features read a word's forms many times over (each MT word against every aligned
+    # re-translation word's set); cached_property writes to the instance dict, past frozen.
+    @cached_property
     def core(self) -> str:
         return _EDGE.sub("", self.text)
 
-    @property
+    @cached_property
     def norm(self) -> str:
         return self.core.replace("’", "'").casefold()
 

@@ -7,6 +7,9 @@ fluency pass off and on. Two measures of the model's cost:
 
 - ``added_share_wall``: best "on" run / best "off" run - 1 (what a user sees; noisy on a shared
   machine, since the two runs are taken at different moments);
+- ``added_share_cpu``: the same with the process's CPU time (``time.process_time``; one thread for
+  torch and CTranslate2), which other processes on a shared machine barely move: the measure to
+  read when the machine is busy;
 - ``added_share_stages``: the time spent inside the model's own work in an "on" run (pooling the word
   vectors, ``Checker._word_sides`` — from the token states the alignment's encoder pass kept, so no
   second encoder pass — and the per-article scoring, ``mtcheck.qe.stage.apply_model``, timed by
@@ -78,28 +81,36 @@ class StageClock:
             pipeline_mod.apply_model = stage_mod.apply_model
 
 
-def measure(arts: list[Article], fluency: bool, repeats: int, clock: StageClock) -> dict:
+def measure(arts: list[Article], fluency: bool, repeats: int, clock: StageClock, threads: int = 1) -> dict:
     checkers = {
-        mode: Checker(Config(fail_on="never", quality_model=mode, embeddings="on", fluency=fluency))
+        mode: Checker(
+            Config(fail_on="never", quality_model=mode, embeddings="on", fluency=fluency, threads=threads)
+        )
         for mode in ("off", "on")
     }
     for checker in checkers.values():  # load every model before timing
         checker.run(arts)
     times: dict[str, list[float]] = {"off": [], "on": []}
+    cpu: dict[str, list[float]] = {"off": [], "on": []}
     stage_share = []
     for _ in range(repeats):
         for mode, checker in checkers.items():
             clock.seconds = 0.0
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             checker.run(arts)
             total = time.perf_counter() - started
             times[mode].append(round(total, 3))
+            cpu[mode].append(round(time.process_time() - cpu_started, 3))
             if mode == "on":
                 stage_share.append(clock.seconds / max(1e-9, total - clock.seconds))
     best = {mode: min(t) for mode, t in times.items()}
+    best_cpu = {mode: min(t) for mode, t in cpu.items()}
     return {
         "seconds_best": best,
         "added_share_wall": round(best["on"] / best["off"] - 1, 3),
+        "cpu_seconds_best": best_cpu,
+        "added_share_cpu": round(best_cpu["on"] / best_cpu["off"] - 1, 3),
+        "all_cpu_times": cpu,
         "added_share_stages": round(min(stage_share), 3),
         "added_share_stages_all": [round(s, 3) for s in stage_share],
         "all_times": times,
@@ -111,7 +122,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    parser.add_argument("--threads", type=int, default=1, help="model threads (torch and CTranslate2)")
     args = parser.parse_args()
     import torch
 
@@ -124,7 +135,9 @@ def main() -> None:
         "threads": args.threads,
     }
     for fluency in (False, True):
-        result["fluency_on" if fluency else "fluency_off"] = measure(arts, fluency, args.repeats, clock)
+        result["fluency_on" if fluency else "fluency_off"] = measure(
+            arts, fluency, args.repeats, clock, args.threads
+        )
         print(json.dumps(result, indent=2), flush=True)
     out = ROOT / "benchmarks" / "results" / "qe_speed.json"
     out.write_text(json.dumps(result, indent=2) + "\n")

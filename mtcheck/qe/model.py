@@ -15,7 +15,9 @@ a file may hold only this one, which then serves both), each with:
 - ``thresholds``: word-probability thresholds for MT610 findings per setting (``precise``,
   ``balanced``), chosen on out-of-fold predictions of the training documents;
 - ``sentence``: a logistic regression (Platt-style calibration) from the sentence's word
-  probabilities (``SENTENCE_FEATURES``) to the chance that an expert finds no major error.
+  probabilities (``SENTENCE_FEATURES``) to the chance that an expert finds no major error (fitted
+  with each of the dev data's three raters per sentence as one example: see the file's
+  ``training.sentence_calibration_target``).
 
 JSON, not pickle: loading the file runs no code.
 """

@@ -52,7 +52,18 @@ SHAPES = {
     "one word per line `Word\\n`": ("Word\n", ".txt"),
     "`<li>x</li>` in HTML": ("<li>x</li>", ".html"),
     "Markdown list items `- a\\n`": ("- a\n", ".md"),
+    "closing brackets `)`": (")", ".txt"),
+    "nested Markdown links `[[…a](x)](x)…`": ("nested links", ".md"),
 }
+
+
+def _nested_links(size: int) -> str:
+    """Links nested size/5 deep: the innermost is a link, the rest is text of `[` and `](x)`."""
+    return "[" * (size // 5) + "a" + "](x)" * (size // 5)
+
+
+# Shapes that are not one unit repeated, built by a function of the size.
+BUILT = {"nested links": _nested_links}
 
 
 def _articles() -> list[Article]:
@@ -113,6 +124,8 @@ def _limit_child() -> None:
 
 
 def _shape(unit: str, suffix: str, size: int) -> str:
+    if unit in BUILT:
+        return BUILT[unit](size)
     if suffix == ".html":
         return unit * (size // len(unit))
     return (unit * (size // len(unit) + 1))[:size]

@@ -1,7 +1,7 @@
 """Reading under a byte cap: files, stdin, FIFOs and devices never load more than the limit allows.
 
 ``--max-chars`` bounds the analysed text in code points; before any decoder or parser (json,
-feedparser, BeautifulSoup, markdown-it) sees the input, the bytes read are bounded by a cap
+feedparser, BeautifulSoup, pulldown-cmark) sees the input, the bytes read are bounded by a cap
 derived from it, so ``/dev/zero``, an endless pipe or a 3 GB file stop at a few times the limit
 instead of filling memory:
 

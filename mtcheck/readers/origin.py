@@ -383,17 +383,13 @@ def html_map(markup: str, analysed: str) -> RunMap:
 # --- Markdown ------------------------------------------------------------------------------------
 def markdown_map(source: str, analysed: str) -> RunMap:
     """Map the Markdown reader's analysed text onto ``source``, one block at a time."""
-    from markdown_it import MarkdownIt
-
-    from mtcheck.readers.markdown import _inline_text
+    from mtcheck.readers.markdown import read_blocks
 
     line_starts = [0] + [m.end() for m in re.finditer("\n", source)] + [len(source)]
-    blocks: list[tuple[int, int]] = []
-    for token in MarkdownIt("commonmark").parse(source):
-        if token.type == "inline" and _inline_text(token):
-            first, last = token.map or (0, len(line_starts) - 1)
-            top = len(line_starts) - 1
-            blocks.append((line_starts[min(first, top)], line_starts[min(last, top)]))
+    top = len(line_starts) - 1
+    blocks = [
+        (line_starts[min(first, top)], line_starts[min(last, top)]) for first, last in read_blocks(source).lines
+    ]
     paragraphs = _paragraph_spans(analysed)
     chars = _CharMap()
     if len(blocks) != len(paragraphs):  # the reader changed under us: align against the whole file

@@ -1,0 +1,55 @@
+"""Hostile Markdown nesting through the real CLI, rules only, under the 1.5 GB address-space cap.
+
+The Markdown parser is native code (pulldown-cmark): a parser that recursed on nesting would
+overflow its stack on these and kill the process with a signal, which no Python error boundary can
+catch. markdown-it-pyrs, measured as an alternative, died with SIGSEGV on the 50,000 nested list
+markers below and took 20 s on 100 KB of nested emphasis. Each shape must end with a report (exit
+0 or 1) or the one-line error of an empty article (exit 2), never a signal or a traceback, and in
+a few CPU seconds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.robustness.test_memory import _run_capped
+
+DEPTH = 50_000
+SHAPES = {
+    "nested blockquotes": ">" * (2 * DEPTH) + " a\n",
+    "nested list markers on one line": "- " * DEPTH + "a\n",
+    "nested ordered list markers": "1. " * DEPTH + "a\n",
+    "quotes in lists in quotes": "> - " * DEPTH + "a\n",
+    "indented list levels": "".join(" " * (2 * i) + "- a\n" for i in range(1_000)),
+    "nested links": "[" * DEPTH + "a" + "](x)" * DEPTH,
+    "nested images": "![" * DEPTH + "a" + "](x)" * DEPTH,
+    "nested emphasis": "*a " * DEPTH + "b" + " a*" * DEPTH,
+    "nested strong emphasis": "**" * DEPTH + "a" + "**" * DEPTH,
+    "open brackets": "[" * (2 * DEPTH),
+    "backticks": "`" * (2 * DEPTH),
+    "angle brackets": "<" * (2 * DEPTH),
+    "underscores": "_" * (2 * DEPTH),
+    "long table lines": "|" * (2 * DEPTH) + "\n" + "|-" * 1_000 + "|\n" + "|a" * DEPTH + "\n",
+    "code fences": "```\n" * DEPTH,
+}
+# Shapes that leave no text (all markup, or all code) are an empty article: exit 2 with its line.
+EMPTY = {"nested images", "backticks", "underscores", "code fences"}
+CPU_SECONDS = 15.0  # a few seconds each here; the quadratic ones took minutes
+
+
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_hostile_markdown_ends_with_a_report_or_one_line(name: str, tmp_path: Path) -> None:
+    path = tmp_path / "shape.md"
+    path.write_text(SHAPES[name], encoding="utf-8")
+    out = tmp_path / "report.json"
+    code, stderr, usage = _run_capped(["check", str(path), "--no-fluency", "-f", "json", "-o", str(out)])
+    assert code >= 0, f"killed by signal {-code}"
+    if name in EMPTY:
+        assert code == 2 and stderr.strip() == "mtcheck: error: shape.md: the article is empty"
+    else:
+        assert code in (0, 1), stderr
+        assert out.stat().st_size > 0
+    assert "Traceback" not in stderr
+    assert usage.ru_utime + usage.ru_stime < CPU_SECONDS

@@ -32,36 +32,42 @@ _NEWLINE = re.compile(rb"\n")
 # tag is a block and ends the paragraph being read. Images and code blocks are not read at all.
 _INLINE = frozenset({"Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript", "Link"})
 _UNREAD = frozenset({"Image", "CodeBlock"})
-_BREAKS = frozenset({"SoftBreak", "HardBreak"})
 
 
 class MarkdownBlocks(NamedTuple):
     """One parse of a Markdown source.
 
     ``paragraphs``: the text of each paragraph (never empty, no ``\\n\\n`` inside).
-    ``lines``: per paragraph, the 0-based line of the source it starts on and the line after its
-    last one (a heading's underline and a list item's marker line included), as ``(first, end)``.
+    ``spans``: per paragraph, the UTF-8 byte range ``(start, end)`` of the source it was read from
+    (the whole paragraph or heading, a setext heading's underline included; for a tight list item,
+    its first to its last inline element); ``lines()`` turns them into lines.
     ``suppressions``: the suppressed ranges of the joined text (``"\\n\\n".join(paragraphs)``).
+    ``source``: the text that was parsed (U+0000 read as U+FFFD, as CommonMark says).
     """
 
     paragraphs: list[str]
-    lines: list[tuple[int, int]]
+    spans: list[tuple[int, int]]
     suppressions: list[tuple[int, int, frozenset[str] | None]]
+    source: str
 
+    def lines(self) -> list[tuple[int, int]]:
+        """Per paragraph, the 0-based line it starts on and the line after its last, ``(first, end)``.
 
-def _tag(value: str | dict) -> str:
-    return value if isinstance(value, str) else next(iter(value))
+        pulldown-cmark's ranges are UTF-8 byte offsets; the line of a byte is the number of newline
+        bytes before it (a newline is one byte in UTF-8), so no character offset is involved.
+        """
+        newlines = [m.start() for m in _NEWLINE.finditer(self.source.encode("utf-8"))]
+        return [
+            (bisect_left(newlines, lo), bisect_left(newlines, max(hi - 1, lo)) + 1) for lo, hi in self.spans
+        ]
 
 
 def read_blocks(source: str) -> MarkdownBlocks:
-    """Parse ``source`` (a ``str``, line ends already ``\\n``) into paragraphs and their lines."""
+    """Parse ``source`` (a ``str``, line ends already ``\\n``) into paragraphs and where they lie."""
     # CommonMark reads U+0000 as U+FFFD (markdown-it-py did too); one code point for one.
     source = source.replace("\x00", "\ufffd")
-    # pulldown-cmark's ranges are UTF-8 byte offsets: the line of a byte is the number of newline
-    # bytes before it, and a newline is one byte in UTF-8, so no character offset is needed.
-    newlines = [m.start() for m in _NEWLINE.finditer(source.encode("utf-8"))]
     paragraphs: list[str] = []
-    lines: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []
     tracker = SuppressionTracker()
     offset = 0  # where the next paragraph starts in the joined text
     parts: list[str] = []
@@ -70,67 +76,66 @@ def read_blocks(source: str) -> MarkdownBlocks:
     unread = 0  # depth inside images and code blocks
     html: list[str] | None = None  # the lines of the open HTML block
 
-    def flush(span: tuple[int, int] | None = None) -> None:
-        nonlocal offset, first, last
-        if parts:
-            text = _SPACES.sub(" ", "".join(parts)).strip()
-            parts.clear()
-            if text:
-                lo, hi = span or (first, last)
-                paragraphs.append(text)
-                lines.append((bisect_left(newlines, lo), bisect_left(newlines, max(hi - 1, lo)) + 1))
-                offset += len(text) + 2
-        first = last = -1
+    def flush(span: tuple[int, int] | None) -> None:
+        nonlocal offset
+        text = _SPACES.sub(" ", "".join(parts)).strip()
+        parts.clear()
+        if text:
+            paragraphs.append(text)
+            spans.append(span or (first, last))
+            offset += len(text) + 2
 
+    # One pass over the events; the common ones (text, list items) take the first branches. A
+    # block boundary ends the paragraph being read (flush); inline markup only widens its range.
     for event, where in pyromark.events_with_range(source):
-        if isinstance(event, str):  # SoftBreak, HardBreak, Rule
-            if event in _BREAKS:
-                if not unread:
-                    parts.append(" ")
-            else:
-                flush()
+        if event.__class__ is str:  # SoftBreak, HardBreak, Rule
+            if event == "Rule":
+                if parts:
+                    flush(None)
+                first = -1
                 continue
+            if not unread:
+                parts.append(" ")
         else:
-            kind, value = next(iter(event.items()))
+            ((kind, value),) = event.items()
             if kind == "Text" or kind == "Code":
                 if not unread:
                     parts.append(value)
+            elif kind == "Start" or kind == "End":
+                tag = value if value.__class__ is str else next(iter(value))
+                if tag in _UNREAD:
+                    unread += 1 if kind == "Start" else -1
+                    if tag == "CodeBlock":
+                        if parts:
+                            flush(None)
+                        first = -1
+                        continue
+                elif tag not in _INLINE:
+                    if parts:
+                        flush(block if tag == "Paragraph" or tag == "Heading" else None)
+                    first = -1
+                    if tag == "Paragraph" or tag == "Heading":
+                        block = (where["start"], where["end"]) if kind == "Start" else None
+                    elif tag == "HtmlBlock":
+                        if kind == "Start":
+                            html = []
+                        elif html is not None:
+                            for comment in _COMMENT.findall("".join(html)):
+                                tracker.directive(comment, offset)
+                            html = None
+                    continue
             elif kind == "Html":
                 if html is not None:
                     html.append(value)
                 continue
-            elif kind == "Start" or kind == "End":
-                tag = _tag(value)
-                if tag in _UNREAD:
-                    unread += 1 if kind == "Start" else -1
-                    if tag == "CodeBlock":
-                        flush()
-                        continue
-                elif tag not in _INLINE:
-                    if tag == "Paragraph" or tag == "Heading":
-                        if kind == "Start":
-                            flush()
-                            block = (where["start"], where["end"])
-                        else:
-                            flush(block)
-                            block = None
-                    else:
-                        flush()
-                        if tag == "HtmlBlock":
-                            if kind == "Start":
-                                html = []
-                            elif html is not None:
-                                for comment in _COMMENT.findall("".join(html)):
-                                    tracker.directive(comment, offset)
-                                html = None
-                    continue
             # InlineHtml and anything else inline: no text, but inside the paragraph
         if first < 0:
             first = where["start"]
         last = where["end"]
-    flush()
+    if parts:
+        flush(None)
     tracker.close(max(offset - 2, 0))
-    return MarkdownBlocks(paragraphs, lines, tracker.ranges)
+    return MarkdownBlocks(paragraphs, spans, tracker.ranges, source)
 
 
 def markdown_to_text(source: str) -> tuple[str, list[tuple[int, int, frozenset[str] | None]]]:

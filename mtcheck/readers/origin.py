@@ -388,7 +388,8 @@ def markdown_map(source: str, analysed: str) -> RunMap:
     line_starts = [0] + [m.end() for m in re.finditer("\n", source)] + [len(source)]
     top = len(line_starts) - 1
     blocks = [
-        (line_starts[min(first, top)], line_starts[min(last, top)]) for first, last in read_blocks(source).lines
+        (line_starts[min(first, top)], line_starts[min(last, top)])
+        for first, last in read_blocks(source).lines()
     ]
     paragraphs = _paragraph_spans(analysed)
     chars = _CharMap()

@@ -31,7 +31,10 @@ from mtcheck.readers.markdown import markdown_to_text, read_blocks
         # HTML: inline tags dropped with their text kept, blocks not read.
         ("Talks <b>ended</b> late.\n\n<div>\nmenu\n</div>\n", "Talks ended late."),
         # Entities and escapes decoded; soft and hard breaks one space; runs of spaces one.
-        ("Tom &amp; Jerry \\*said\\*\nthen  left\\\nearly  \nagain.", "Tom & Jerry *said* then left early again."),
+        (
+            "Tom &amp; Jerry \\*said\\*\nthen  left\\\nearly  \nagain.",
+            "Tom & Jerry *said* then left early again.",
+        ),
         # ATX and setext headings; a thematic break separates; reference definitions vanish.
         (
             "# Talks end #\n\nSub title\n---------\n\n***\n\n[ref]: https://x.org\nSee [the report][ref].",
@@ -52,14 +55,14 @@ def test_lines_of_each_paragraph() -> None:
     blocks = read_blocks(source)
     assert blocks.paragraphs == ["Title", "One two", "a", "b c", "Sub"]
     # (first line, line after the last), 0-based: a setext heading keeps its underline.
-    assert blocks.lines == [(0, 1), (2, 4), (5, 6), (6, 8), (9, 11)]
+    assert blocks.lines() == [(0, 1), (2, 4), (5, 6), (6, 8), (9, 11)]
 
 
 def test_suppression_comment_in_an_html_block_starts_at_the_next_paragraph() -> None:
     source = "Before.\n\n<!-- mtcheck: disable=MT201 -->\n\nInside.\n\n<!-- mtcheck: enable -->\n\nAfter.\n"
     text, ranges = markdown_to_text(source)
     assert text == "Before.\n\nInside.\n\nAfter."
-    (start, end, codes), = ranges
+    ((start, end, codes),) = ranges
     assert text[start:end].strip() == "Inside." and codes == frozenset({"MT201"})
 
 

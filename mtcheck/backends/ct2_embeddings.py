@@ -12,6 +12,11 @@ Why: constructing the torch encoder costs seconds of imports (torch, then transf
 before any work; this one imports ctranslate2 and tokenizers (about 0.1 s) and loads in tenths of a
 second. Only the one-time conversion imports torch and transformers.
 
+On CPU the encoder runs ``--threads`` single-threaded workers (:func:`mtcheck.backends.device.
+ct2_workers`); a call's batches are handed to them from as many Python threads (``forward_batch``
+releases the GIL), so they run side by side. A text's vector depends only on its batch, not on the
+worker that ran it.
+
 ctranslate2, tokenizers and numpy are imported inside the functions: importing this module is free.
 """
 
@@ -35,7 +40,8 @@ class CT2SentenceEmbedder:
 
     A :class:`mtcheck.backends.base.SentenceEncoder`. ``path``: a transformers BERT folder with a
     ``tokenizer.json`` (None: the packaged all-MiniLM-L6-v2); ``device``: ``auto``, ``cpu`` or
-    ``cuda[:N]`` (ModelError for ``mps``); ``threads``: CPU threads (None: half the CPUs).
+    ``cuda[:N]`` (ModelError for ``mps``); ``threads``: single-threaded CPU workers (None: one per
+    CPU, :func:`mtcheck.backends.device.ct2_workers`).
     """
 
     def __init__(
@@ -46,13 +52,13 @@ class CT2SentenceEmbedder:
         threads: int | None = None,
     ) -> None:
         from mtcheck.backends import ct2
-        from mtcheck.backends.device import pick_device, thread_count
+        from mtcheck.backends.device import ct2_workers, pick_device
 
         folder = Path(path) if path is not None else model_path()
         self.name = ct2.runtime_name(encoder_name(folder, packaged=path is None), "fp32")
         self.device = pick_device(device, runtime="ctranslate2")
         kind, index = ct2.split_device(self.device)
-        self.threads = thread_count(threads) if kind == "cpu" else 1
+        self.threads = ct2_workers(threads) if kind == "cpu" else 1
         self.batch_size = max(1, batch_size)
         try:
             self.dim = int(json.loads((folder / "config.json").read_text(encoding="utf-8"))["hidden_size"])
@@ -61,6 +67,7 @@ class CT2SentenceEmbedder:
         if not (folder / "tokenizer.json").is_file():
             raise ModelError(f"{self.name}: model-runtime ctranslate2 needs {folder / 'tokenizer.json'}")
         self.folder = folder
+        self._on_cpu = kind == "cpu"
         self.converted = ct2.convert_once(folder, label=self.name)
         import ctranslate2
 
@@ -70,11 +77,11 @@ class CT2SentenceEmbedder:
                 device=kind,
                 device_index=index,
                 compute_type=ct2.compute_type("fp32", self.device),
-                intra_threads=self.threads,
+                inter_threads=self.threads,
+                intra_threads=1 if self._on_cpu else 0,
             )
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"{self.name}: CTranslate2 cannot load {self.converted} ({exc})") from None
-        self._on_cpu = kind == "cpu"
         self._tokenizers: dict[int, Any] = {}
         self._lock = threading.Lock()
 
@@ -127,10 +134,17 @@ class CT2SentenceEmbedder:
         tokenizer = self._tokenizer(max_tokens or MAX_TOKENS)
         out: list[Any] = [None] * len(texts)
         order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
-        for first in range(0, len(order), size):
-            ids = order[first : first + size]
-            encodings = tokenizer.encode_batch([texts[k] for k in ids])
-            hidden = self._forward([e.ids for e in encodings])
+        batches = [order[first : first + size] for first in range(0, len(order), size)]
+        encoded = [tokenizer.encode_batch([texts[k] for k in ids]) for ids in batches]
+        passes = [[e.ids for e in encodings] for encodings in encoded]
+        if self.threads > 1 and len(passes) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(min(self.threads, len(passes))) as pool:
+                states = list(pool.map(self._forward, passes))
+        else:
+            states = [self._forward(p) for p in passes]
+        for ids, encodings, hidden in zip(batches, encoded, states, strict=True):
             for row, (k, enc) in enumerate(zip(ids, encodings, strict=True)):
                 n = len(enc.ids)
                 out[k] = (hidden[row, :n], np.array(enc.offsets, dtype=np.int64).reshape(n, 2))

@@ -13,7 +13,14 @@ How a pass is organised (the rest is :mod:`mtcheck.backends.lm_rows`, shared wit
   converted model's own vocabulary; ``Generator.score_batch`` returns log p(token | earlier tokens)
   for every token after the first, i.e. exactly the row's tokens;
 - rows are sorted by length and handed over in chunks of about ``CHUNK_TOKENS`` tokens (for progress
-  reports); CTranslate2 batches them by token count inside a chunk.
+  reports); CTranslate2 batches them by token count inside a chunk;
+- on CPU the generator runs ``--threads`` single-threaded workers (:func:`mtcheck.backends.device.
+  ct2_workers`; default: one per CPU), which score a chunk's batches side by side; the next chunk is
+  handed over before the current one's results are collected, so no worker idles at a chunk's end.
+  The token budget of the batches in flight stays ``BATCH_TOKENS`` whatever the worker count (each
+  worker's batches are ``BATCH_TOKENS / workers`` tokens), and with it the process's peak memory.
+  A row's numbers depend only on the batch CTranslate2 puts it in (float noise, ~1e-7 nats, between
+  batch compositions), not on which worker ran it.
 
 The model is converted once (:func:`mtcheck.backends.ct2.convert_once`; that step imports torch and
 transformers); scoring imports neither.
@@ -44,6 +51,13 @@ if TYPE_CHECKING:
 # sentences of rows.
 CHUNK_TOKENS = 4096
 BATCH_TOKENS = 512
+# Smallest batch a worker gets when BATCH_TOKENS is shared among many workers.
+MIN_WORKER_BATCH_TOKENS = 128
+
+
+def worker_batch_tokens(workers: int) -> int:
+    """Tokens per CTranslate2 batch with ``workers`` batches in flight: BATCH_TOKENS shared among them."""
+    return max(MIN_WORKER_BATCH_TOKENS, BATCH_TOKENS // max(1, workers))
 
 
 def resolve_precision(precision: str, device: str) -> str:
@@ -98,9 +112,11 @@ class CT2Scorer:
         threads: int | None = None,
     ) -> None:
         """``vocabulary``: the converted model's tokens by id (they are the tokenizer's ids);
-        ``threads``: the CPU threads the generator was given (None on a GPU), for the record."""
+        ``threads``: the generator's single-threaded CPU workers (None on a GPU); it sets the batch size
+        in tokens (:func:`worker_batch_tokens`)."""
         self.generator = generator
         self.threads = threads
+        self.batch_tokens = worker_batch_tokens(threads or 1)
         self.tokenizer = tokenizer
         self.vocabulary = vocabulary
         self.name = name
@@ -125,7 +141,7 @@ class CT2Scorer:
         store model), a model CTranslate2 cannot convert, or an unsupported precision.
         """
         from mtcheck.backends import ct2, store
-        from mtcheck.backends.device import pick_device, thread_count
+        from mtcheck.backends.device import ct2_workers, pick_device
 
         resolved = store.resolve(spec, progress)
         folder = Path(resolved.location)
@@ -146,7 +162,7 @@ class CT2Scorer:
         from tokenizers import Tokenizer
 
         base, index = ct2.split_device(device)
-        count = thread_count(threads) if base == "cpu" else None
+        count = ct2_workers(threads) if base == "cpu" else None
         try:
             tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
             generator = ctranslate2.Generator(
@@ -154,7 +170,8 @@ class CT2Scorer:
                 device=base,
                 device_index=index,
                 compute_type=compute,
-                intra_threads=count or 0,
+                inter_threads=count or 1,
+                intra_threads=1 if count else 0,
             )
             vocabulary = json.loads((converted / "vocabulary.json").read_text(encoding="utf-8"))
         except (OSError, ValueError, RuntimeError) as exc:
@@ -181,16 +198,25 @@ class CT2Scorer:
         rows = self._rows(texts)
         nats: list[list[float]] = [[] for _ in rows]
         done = 0
-        # Longest first, cut at CHUNK_TOKENS: the same cut as the torch runtime's packs.
-        for chunk in packs([len(r.ids) + 1 for r in rows], CHUNK_TOKENS):
-            batch = [[self.prefix, *(self.vocabulary[i] for i in rows[k].ids)] for k in chunk]
-            results = self.generator.score_batch(batch, max_batch_size=BATCH_TOKENS, batch_type="tokens")
-            for k, result in zip(chunk, results, strict=True):
-                nats[k] = [-v for v in result.log_probs]
-                self.tokens_scored += len(nats[k])
-            done += len(chunk)
-            if progress is not None:
-                progress(done, len(rows))
+        pending: tuple[list[int], list[Any]] | None = None
+        # Longest first, cut at CHUNK_TOKENS: the same cut as the torch runtime's packs. Each chunk is
+        # posted before the previous one's results are read, so the workers always have batches queued.
+        for chunk in [*packs([len(r.ids) + 1 for r in rows], CHUNK_TOKENS), None]:
+            posted = None
+            if chunk is not None:
+                batch = [[self.prefix, *(self.vocabulary[i] for i in rows[k].ids)] for k in chunk]
+                futures = self.generator.score_batch(
+                    batch, max_batch_size=self.batch_tokens, batch_type="tokens", asynchronous=True
+                )
+                posted = (chunk, futures)
+            if pending is not None:
+                for k, future in zip(*pending, strict=True):
+                    nats[k] = [-v for v in future.result().log_probs]
+                    self.tokens_scored += len(nats[k])
+                done += len(pending[0])
+                if progress is not None:
+                    progress(done, len(rows))
+            pending = posted
         return assemble(texts, rows, nats)
 
     def _rows(self, texts: Sequence[str]) -> list[Row]:

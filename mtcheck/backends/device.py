@@ -54,8 +54,31 @@ def default_threads() -> int:
     On a shared 2-core machine two OpenMP threads collapse small matrix products by ~10x when the
     other core is busy, so one thread is the safe default there; --threads overrides it.
     """
+    return max(1, cpu_count() // 2)
+
+
+# Most CTranslate2 workers the default starts: each busy worker holds one batch's activations (the LM's
+# full-vocabulary logits: ~50 MB per 256 tokens), and a batch of articles rarely keeps more busy.
+MAX_DEFAULT_WORKERS = 4
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (its affinity where the OS tells it), at least one."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, cpus // 2)
+    return max(1, cpus)
+
+
+def ct2_workers(threads: int | None) -> int:
+    """CTranslate2's CPU thread layout: how many single-threaded workers (``inter_threads``) to run.
+
+    ``threads`` (``--threads``) counts workers, each with one intra-op thread. Independent batches
+    (the length-sorted sub-batches of a scoring or encoding call) then run side by side, and no
+    worker ever waits on another inside a matrix product: the ~10x collapse of two OpenMP threads
+    on a busy core (:func:`default_threads`) cannot happen, and on a busy machine a worker that
+    loses its core only delays its own batch. ``None``: every CPU of :func:`cpu_count`, at most
+    ``MAX_DEFAULT_WORKERS``. ModelError below 1.
+    """
+    return thread_count(threads if threads is not None else min(cpu_count(), MAX_DEFAULT_WORKERS))
 
 
 def thread_count(threads: int | None) -> int:

@@ -68,6 +68,19 @@ def test_sentence_vectors_equal_the_torch_encoders(home: Path, tiny_bert_dir: Pa
     assert ct2_enc.name.endswith("@ct2") and not torch_enc.name.endswith("@ct2")
 
 
+def test_several_workers_encode_as_one_in_the_same_order(home: Path, tiny_bert_dir: Path) -> None:
+    """--threads 3: three single-threaded CTranslate2 workers take a call's batches side by side."""
+    one = CT2SentenceEmbedder(tiny_bert_dir, device="cpu", batch_size=2, threads=1)
+    three = CT2SentenceEmbedder(tiny_bert_dir, device="cpu", batch_size=2, threads=3)
+    assert one.model.num_encoders == 1 and three.model.num_encoders == 3 and three.threads == 3
+    texts = [*SENTENCES, *reversed(SENTENCES)]
+    a, b = one.encode(texts), three.encode(texts)
+    assert a.shape == b.shape and float(np.abs(a - b).max()) < 1e-6
+    assert float(b[0] @ b[3]) < 0.999  # distinct sentences stay distinct: rows are not mixed up
+    for (h1, o1), (h2, o2) in zip(one.hidden_states(texts), three.hidden_states(texts), strict=True):
+        assert h1.shape == h2.shape and float(np.abs(h1 - h2).max()) < 1e-6 and np.array_equal(o1, o2)
+
+
 def test_token_states_and_word_vectors_equal_the_torch_encoders(home: Path, tiny_bert_dir: Path) -> None:
     torch_enc, ct2_enc = _pair(tiny_bert_dir)
     texts = [t for t in SENTENCES if t]

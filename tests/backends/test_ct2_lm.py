@@ -114,6 +114,36 @@ def test_progress_counts_rows_up_to_all_of_them(bpe_dir: Path, home: Path) -> No
     assert seen and seen[-1] == (rows, rows) and [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
+def test_several_workers_score_as_one_in_the_same_order(
+    bpe_dir: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--threads 3 on CTranslate2: three single-threaded workers share the batches, and the next
+    chunk is posted before the last one is read. Small chunks make the pipelining happen here."""
+    from mtcheck.backends import ct2_lm
+
+    monkeypatch.setattr(ct2_lm, "CHUNK_TOKENS", 64)
+    texts = [*TEXTS, LONG, *reversed(TEXTS)]
+    one = CT2Scorer.load(str(bpe_dir), device="cpu", threads=1)
+    three = CT2Scorer.load(str(bpe_dir), device="cpu", threads=3)
+    assert one.generator.num_generators == 1 and three.generator.num_generators == 3
+    # The token budget in flight stays the same: three workers, a third of it each (or the floor).
+    assert one.batch_tokens == ct2_lm.BATCH_TOKENS
+    assert three.batch_tokens == max(ct2_lm.MIN_WORKER_BATCH_TOKENS, ct2_lm.BATCH_TOKENS // 3)
+    seen: list[tuple[int, int]] = []
+    a = one.surprisals(texts)
+    b = three.surprisals(texts, progress=lambda done, total: seen.append((done, total)))
+    assert [[t[:2] for t in x] for x in a] == [[t[:2] for t in x] for x in b]
+    assert max(abs(p[2] - q[2]) for x, y in zip(a, b, strict=True) for p, q in zip(x, y, strict=True)) < 1e-5
+    assert three.tokens_scored == one.tokens_scored > 64 * 3
+    rows = len(three._rows(texts))
+    assert len(seen) > 3 and seen[-1] == (rows, rows) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_a_ctranslate2_worker_count_below_one_is_refused(bpe_dir: Path, home: Path) -> None:
+    with pytest.raises(ModelError, match="at least 1"):
+        CT2Scorer.load(str(bpe_dir), device="cpu", threads=0)
+
+
 def test_a_users_folder_is_never_written(bpe_dir: Path, home: Path) -> None:
     before = sorted((p.name, p.stat().st_mtime_ns) for p in bpe_dir.iterdir())
     scorer = CT2Scorer.load(str(bpe_dir), device="cpu", threads=1)

@@ -1,0 +1,113 @@
+"""A batch with fluency on runs the rules of one shard while the models work on the next
+(``Checker._run_pipelined``): the same report as one pass over every article, in article order.
+
+Wiring tests: the scorer is a small object implementing the FluencyScorer protocol (a word's surprisal
+is its unigram cost plus an excess that is high in garbled sentences), deterministic and independent of
+which texts share a call, so the pipelined and the one-pass reports must be byte-identical.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import pytest
+
+from mtcheck import fluency, pipeline, words
+from mtcheck.config import Config
+from mtcheck.models import ModelRegistry
+from mtcheck.pipeline import Checker
+from mtcheck.readers import Article
+from mtcheck.render import render
+
+GARBLED = ("the sense of the cooperative", "to who the", "details of the transatlantic of")
+
+# Stories of our own; every third article garbled in one place, one with a re-translation file.
+STORIES = [
+    ("Farmers in the valley began the harvest early this year. Prices for apples rose by a fifth.",
+     "Growers expressed themselves in the sense of the cooperative. Storage halls are full."),
+    ("The harbour authority closed the northern pier after the storm. Ferries ran late on Monday.",
+     "Passengers were told to who the tickets would be refunded. The pier reopens next week."),
+    ("The city council approved a new budget for schools. Teachers welcomed the decision.",
+     "The mayor gave details of the transatlantic of the plan. A vote follows in spring."),
+]  # fmt: skip
+
+
+def _articles(n: int) -> list[Article]:
+    out = []
+    for i in range(n):
+        clean, garbled = STORIES[i % len(STORIES)]
+        text = f"{clean}\n\n{garbled if i % 3 == 0 else clean}"
+        ref = f"{clean}\n\n{clean}" if i % 2 == 0 else None
+        out.append(Article(f"story-{i:03d}", text, reference=ref))
+    out.insert(n // 2, Article("empty-one", "   "))  # an input error in the middle keeps its place
+    return out
+
+
+class WordCostScorer:
+    """Surprisal = the word's unigram cost + 6 nats in a garbled sentence, - 3 nats elsewhere; records
+    the thread each call ran in."""
+
+    name = "word-cost"
+
+    def __init__(self) -> None:
+        self.threads: list[str] = []
+        self.texts = 0
+
+    def surprisals(self, texts: Sequence[str], progress=None) -> list[list[tuple[int, int, float]]]:
+        self.threads.append(threading.current_thread().name)
+        self.texts += len(texts)
+        out = []
+        for text in texts:
+            excess = 6.0 if any(g in text for g in GARBLED) else -3.0
+            cost = fluency.unigram_nats
+            out.append([(m.start(), m.end(), cost(m.group()) + excess) for m in words.TOKEN.finditer(text)])
+        return out
+
+
+def _run(articles: list[Article]) -> tuple[str, WordCostScorer]:
+    config = Config(fluency=True, embeddings="off")
+    scorer = WordCostScorer()
+    report = Checker(config, models=ModelRegistry(config.model_settings, scorer=scorer)).run(articles)
+    return render(report, "json"), scorer
+
+
+def test_a_pipelined_batch_reports_exactly_what_one_pass_reports(monkeypatch: pytest.MonkeyPatch) -> None:
+    articles = _articles(3 * pipeline.PIPELINE_SHARD + 5)
+    pipelined, scorer = _run(articles)
+    # Four shards, each scored in the models' thread: MT sentences, then re-translation counterparts.
+    assert set(scorer.threads) == {t for t in scorer.threads if t.startswith("mtcheck-models")}
+    assert len(scorer.threads) == 2 * 4
+    monkeypatch.setattr(pipeline, "PIPELINE_SHARD", 10_000)
+    one_pass, serial = _run(articles)
+    assert serial.threads == [threading.main_thread().name] * 2
+    assert serial.texts == scorer.texts
+    assert pipelined == one_pass
+    # Not trivially equal: garbled articles are flagged, the empty one is an error, order is kept.
+    assert '"MT901"' in pipelined and "empty-one" in pipelined
+    assert pipelined.index("story-000") < pipelined.index("story-020") < pipelined.index("story-052")
+
+
+def test_a_batch_of_one_shard_or_a_rules_only_batch_is_not_split() -> None:
+    _, scorer = _run(_articles(pipeline.PIPELINE_SHARD - 1))
+    assert scorer.threads == [threading.main_thread().name] * 2
+    config = Config(fluency=False)
+    checker = Checker(config)
+    seen: list[str] = []
+    prepare_all = checker.prepare_all
+    checker.prepare_all = lambda *a, **k: seen.append(threading.current_thread().name) or prepare_all(*a, **k)
+    checker.run(_articles(3 * pipeline.PIPELINE_SHARD))
+    assert seen == [threading.main_thread().name]
+
+
+def test_an_error_in_the_models_thread_reaches_the_caller() -> None:
+    class Broken(WordCostScorer):
+        def surprisals(self, texts, progress=None):
+            if self.threads:
+                raise RuntimeError("the model broke on the second call")
+            return super().surprisals(texts, progress)
+
+    config = Config(fluency=True, embeddings="off")
+    checker = Checker(config, models=ModelRegistry(config.model_settings, scorer=Broken()))
+    with pytest.raises(RuntimeError, match="second call"):
+        checker.run(_articles(2 * pipeline.PIPELINE_SHARD))

@@ -16,7 +16,12 @@ computed for each LM precision and written side by side to results/fluency_preci
 precision's difference from fp32 (lm-precision's default must stay within 0.01 of fp32 on the fluency
 AUCs and the document-quality tau).
 
+``--runtime ctranslate2`` scores with the CTranslate2 runtime (the default runtime of a check on CPU;
+its int8 is CTranslate2's int8_float32: int8 weights and activations in the matrix products) instead
+of torch; results then go to results/fluency_precision_ct2.json.
+
 Usage: MTCHECK_HOME=... python benchmarks/fluency_mqm.py [--threads 1] [--fit] [--precisions fp32,int8]
+       [--runtime torch|ctranslate2]
 Surprisals are cached under $MTCHECK_HOME/cache (keyed by model name and precision) so a rerun (or
 --fit) costs seconds.
 """
@@ -148,11 +153,15 @@ def main() -> None:
     ap.add_argument("--fit", action="store_true")
     ap.add_argument("--precision", default="fp32", help="LM precision for the single run")
     ap.add_argument("--precisions", default=None, help="comma-separated: compare these with fp32")
+    ap.add_argument("--runtime", default="torch", choices=("torch", "ctranslate2"))
     args = ap.parse_args()
+    global RUNTIME
+    RUNTIME = args.runtime
     if args.precisions:
         compare_precisions(args)
         return
     out = run(args.model, args.threads, args.precision, args.fit)
+    out.pop("_sentence_scores")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(out, indent=2))
@@ -162,7 +171,7 @@ def compare_precisions(args: argparse.Namespace) -> None:
     """The gated numbers for each precision, their differences from fp32, and which pass."""
     names = ["fp32", *[p for p in args.precisions.split(",") if p and p != "fp32"]]
     runs = {p: run(args.model, args.threads, p, False) for p in names}
-    out: dict = {"data": str(DATA_PATH), "tolerance": TOLERANCE, "precisions": {}}
+    out: dict = {"data": str(DATA_PATH), "runtime": RUNTIME, "tolerance": TOLERANCE, "precisions": {}}
     for p, r in runs.items():
         entry = {
             "model": r["model"],
@@ -178,8 +187,26 @@ def compare_precisions(args: argparse.Namespace) -> None:
     out["max_abs_token_surprisal_diff_from_fp32"] = {
         p: round(r["_token_diff"], 4) for p, r in runs.items() if "_token_diff" in r
     }
-    PRECISION_RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    PRECISION_RESULTS.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    # The issue's other criteria, on every MT sentence of the set: sentence fluency scores within 0.5
+    # points of fp32, and how many sentences cross MT901's threshold (the only findings allowed to change).
+    from mtcheck.rules.fluency import THRESHOLD
+
+    base = runs["fp32"]["_sentence_scores"]
+    for p, r in runs.items():
+        if p == "fp32":
+            continue
+        deltas = [abs(a - b) for a, b in zip(r["_sentence_scores"], base, strict=True)]
+        out["precisions"][p]["sentences"] = len(deltas)
+        out["precisions"][p]["sentence_fluency_max_abs_diff"] = round(max(deltas), 3)
+        out["precisions"][p]["sentence_fluency_mean_abs_diff"] = round(sum(deltas) / len(deltas), 4)
+        out["precisions"][p]["sentences_over_0_5_points"] = sum(d > 0.5 for d in deltas)
+        out["precisions"][p][f"sentences_crossing_mt901_threshold_{THRESHOLD}"] = sum(
+            (a < THRESHOLD) != (b < THRESHOLD) for a, b in zip(r["_sentence_scores"], base, strict=True)
+        )
+    ct2_results = PRECISION_RESULTS.with_name("fluency_precision_ct2.json")
+    target = PRECISION_RESULTS if RUNTIME == "torch" else ct2_results
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(out, indent=2))
 
 
@@ -188,15 +215,18 @@ def runs_entry(r: dict, key: str) -> float:
 
 
 _FP32_SURPS: dict = {}
+RUNTIME = "torch"  # --runtime
 
 
 def run(model: str | None, threads: int, precision: str, fit: bool) -> dict:
     """Every number of this benchmark for one LM precision."""
     from mtcheck.backends.causal_lm import CausalLMScorer
+    from mtcheck.backends.ct2_lm import CT2Scorer
 
     arts = load_articles()
     texts = [s.text for a in arts for s in (*a.doc.sentences, *a.ref.sentences)]
-    scorer = CausalLMScorer.load(model, threads=threads, precision=precision)
+    runtime = CT2Scorer if RUNTIME == "ctranslate2" else CausalLMScorer
+    scorer = runtime.load(model, device="cpu", threads=threads, precision=precision)
     started = time.perf_counter()
     surps = cached_surprisals(scorer, texts, store.home() / "cache" / "mqm_surprisals.json")
     scoring_s = time.perf_counter() - started
@@ -277,6 +307,11 @@ def run(model: str | None, threads: int, precision: str, fit: bool) -> dict:
     out.update(document_quality(arts, surps, scorer.name))
     if token_diff is not None:
         out["_token_diff"] = token_diff
+    out["_sentence_scores"] = [
+        s.score
+        for a in arts
+        for s in fluency.score_document(a.doc, [surps[x.text] for x in a.doc.sentences], RUNTIME).sentences
+    ]
     return out
 
 

@@ -26,6 +26,10 @@ Sections (each written to benchmarks/results/profile_stages.json; a run keeps th
 - ``lm_runtime_equivalence``: every MT segment of the MQM dev set, sentence by sentence, scored by
   both runtimes in one process: per-token surprisal differences, sentence fluency differences, and
   sentences whose fluency crosses MT901's threshold.
+- ``batch_layouts``: a full-check batch of ``--articles`` dev articles (`mtcheck batch`, fresh processes,
+  alternating for ``--rounds``) with one CTranslate2 worker and no pipelining (the previous default),
+  one single-threaded worker per CPU, and workers plus the pipelined batch (rules of one shard while
+  the models work on the next; the default): wall and CPU seconds, peak RSS, load before each run.
 - ``baseline`` (with ``--baseline REV``): a full `mtcheck check` of the example and a full
   `mtcheck batch` of the dev articles, this tree against REV's mtcheck, alternating in fresh
   processes (same venv, same model store), with each child's peak RSS.
@@ -35,6 +39,9 @@ average is recorded next to each section.
 
 Usage: python benchmarks/profile_stages.py [--threads 1] [--articles 100] [--precisions fp32,int8]
        [--sections example,batch,precisions,gemm] [--baseline perf-base-16 --rounds 2]
+       python benchmarks/profile_stages.py --sections '' --baseline perf-base-16 --articles 100 --rounds 1
+           (issue 16's headline: full check of the example and a 100-article batch, each tree at its
+           default threads; add batch_layouts to --sections for the thread layouts side by side)
        python benchmarks/profile_stages.py --rounds 3
            --sections lm_runtimes,ct2_batch_tokens,lm_runtime_equivalence   (the runtime comparison)
 """
@@ -362,7 +369,11 @@ def section_baseline(args: argparse.Namespace) -> dict:
     sha = subprocess.run(
         ["git", "rev-parse", "--short", args.baseline], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
-    out: dict = {"baseline_revision": sha, "load_average_1min_before": load()}
+    out: dict = {
+        "baseline_revision": sha,
+        "threads": "each tree's default" if args.baseline_threads is None else args.baseline_threads,
+        "load_average_1min_before": load(),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         old = Path(tmp) / "old"
         old.mkdir()
@@ -382,7 +393,10 @@ def section_baseline(args: argparse.Namespace) -> dict:
             for _ in range(args.rounds):
                 for label, root in (("current", ROOT), ("baseline", old)):
                     env = {**os.environ, "PYTHONPATH": str(root)}
-                    argv = [sys.executable, "-m", "mtcheck", *cmd, "--threads", str(args.threads)]
+                    # Each tree at its own default thread layout unless --baseline-threads names one:
+                    # "today's mtcheck batch" is what a user gets without the flag.
+                    flag = [] if args.baseline_threads is None else ["--threads", str(args.baseline_threads)]
+                    argv = [sys.executable, "-m", "mtcheck", *cmd, *flag]
                     wrapped = [sys.executable, "-c", _WRAP, *argv]
                     line = subprocess.run(wrapped, cwd=root, env=env, capture_output=True, text=True).stdout
                     runs[label].append(json.loads(line))
@@ -699,7 +713,77 @@ def section_lm_runtime_equivalence(args: argparse.Namespace) -> dict:
     }
 
 
+# --- batch_layouts (issue 16, session 4): how a full-check batch uses the CPU cores ----------------------
+# A fresh `mtcheck batch` process with the pipeline's shard size set first (a size past the batch: no
+# pipelining); prints nothing itself, the wrapper measures it.
+_LAYOUT_CHILD = (
+    "import sys\n"
+    "from mtcheck import pipeline\n"
+    "pipeline.PIPELINE_SHARD = int(sys.argv[1])\n"
+    "from mtcheck.cli import main\n"
+    "sys.argv = ['mtcheck', *sys.argv[2:]]\n"
+    "main()\n"
+)
+# Wall seconds, the child's peak RSS (KB) and CPU seconds (user + system), its exit code, the 1-minute
+# load average before it started.
+_WRAP_CPU = (
+    "import json, os, resource, subprocess, sys, time\n"
+    "before = os.getloadavg()[0]\n"
+    "t = time.perf_counter()\n"
+    "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(json.dumps([time.perf_counter() - t, u.ru_maxrss, u.ru_utime + u.ru_stime, r.returncode, before,"
+    " r.stderr[-300:]]))\n"
+)
+
+
+def section_batch_layouts(args: argparse.Namespace) -> dict:
+    """A full-check batch of ``--articles`` dev articles in three thread layouts, fresh processes,
+    alternating for ``--rounds``: ``serial`` (one CTranslate2 worker, no pipelining: the previous
+    default), ``workers`` (one single-threaded worker per CPU, device.ct2_workers), ``workers_pipelined``
+    (the default: workers, and the rules of one shard of articles run while the models work on the
+    next, pipeline.PIPELINE_SHARD). Wall and CPU seconds, peak RSS, load before each run."""
+    from mtcheck.pipeline import PIPELINE_SHARD
+
+    layouts = {
+        "serial": (["--threads", "1"], 10**9),
+        "workers": ([], 10**9),
+        "workers_pipelined": ([], PIPELINE_SHARD),
+    }
+    out: dict = {"load_average_1min_before": load(), "cpus": os.cpu_count()}
+    with tempfile.TemporaryDirectory() as tmp:
+        dev = Path(tmp) / "dev.jsonl"
+        n = dev_jsonl(dev, args.articles)
+        out["articles"] = n
+        runs: dict[str, list] = {name: [] for name in layouts}
+        for _ in range(args.rounds):
+            for name, (flags, shard) in layouts.items():
+                argv = [sys.executable, "-c", _LAYOUT_CHILD, str(shard), "batch", str(dev), "--quiet", *flags]
+                line = subprocess.run(
+                    [sys.executable, "-c", _WRAP_CPU, *argv], cwd=ROOT, capture_output=True, text=True
+                ).stdout
+                runs[name].append(json.loads(line))
+                print(name, runs[name][-1][:5], flush=True)
+    for name, rs in runs.items():
+        out[name] = {
+            "median_s": round(statistics.median(r[0] for r in rs), 2),
+            "all_s": [round(r[0], 2) for r in rs],
+            "cpu_s": [round(r[2], 2) for r in rs],
+            "peak_rss_mb": round(max(r[1] for r in rs) / 1024, 1),
+            "exit_codes": sorted({r[3] for r in rs}),
+            "load_before_each": [round(r[4], 2) for r in rs],
+        }
+        if any(r[3] not in (0, 1) for r in rs):
+            out[name]["stderr_tail"] = rs[-1][5]
+    serial = out["serial"]["median_s"]
+    for name in ("workers", "workers_pipelined"):
+        out[name]["speedup_over_serial"] = round(serial / out[name]["median_s"], 2)
+    out["load_average_1min_after"] = load()
+    return out
+
+
 SECTIONS = {
+    "batch_layouts": section_batch_layouts,
     "lm_runtimes": section_lm_runtimes,
     "lm_runtime_equivalence": section_lm_runtime_equivalence,
     "ct2_batch_tokens": section_ct2_batch_tokens,
@@ -721,6 +805,9 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--sections", default="example,precisions,gemm,batch")
     ap.add_argument("--baseline", default=None, help="git revision to compare full checks with")
+    ap.add_argument(
+        "--baseline-threads", type=int, default=None, help="--threads for both trees (default: none given)"
+    )
     ap.add_argument("--out", type=Path, default=RESULTS, help="results file (sections it lacks are kept)")
     args = ap.parse_args()
     results = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}

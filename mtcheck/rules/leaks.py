@@ -41,6 +41,10 @@ _LABELLED_CREDIT = (
     rf"[ \t]*/[ \t]*(?i:{_AGENCIES})\b"
 )
 CREDIT = re.compile(rf"{_CREDIT}|(?m:{_AGENCY_CHAIN_CREDIT})|{_LABELLED_CREDIT}")
+# CREDIT's matches in a text without a slash: only its bracketed forms can match there (the other two
+# need one), and with every branch starting at "(" re skips to the brackets instead of trying ~45
+# agency names case-insensitively at every character (~1 ms per 600-word article).
+_BRACKETED_CREDIT = re.compile(_CREDIT)
 CREDIT_AT_END = re.compile(rf"(?:{_CREDIT}|{_AGENCY_CHAIN_CREDIT}|{_LABELLED_CREDIT})\s*$")
 # An unbracketed credit line: “Photo: Reuters” at the start of a line, up to its end.
 _CREDIT_LINE = re.compile(rf"(?m)^[ \t]*(?:{_PHOTO_WORD}|Credit|Source)(?:\s+by)?\s*:\s*\S[^\n]{{0,60}}$")
@@ -83,8 +87,18 @@ class PhotoCredit(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         seen: list[tuple[int, int]] = []
-        for pattern in (CREDIT, _CREDIT_LINE):
-            for m in pattern.finditer(ctx.text):
+        text = ctx.text
+        # Each pattern's precondition, so that a text without it is not scanned: every CREDIT form has
+        # a bracket or a slash (none: no match), a credit line has a colon.
+        patterns = []
+        if "/" in text:
+            patterns.append(CREDIT)
+        elif "(" in text:
+            patterns.append(_BRACKETED_CREDIT)
+        if ":" in text:
+            patterns.append(_CREDIT_LINE)
+        for pattern in patterns:
+            for m in pattern.finditer(text):
                 if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in seen):
                     continue  # one credit, matched by two patterns
                 seen.append(m.span())

@@ -88,7 +88,9 @@ class ModelSettings:
     cache: bool = True  # the on-disk translation cache
     cache_dir: str | None = None
     device: str = "auto"  # auto | cpu | cuda[:N] | mps, for every model
-    threads: int | None = None  # torch CPU threads for every model; None: half the CPUs
+    # CPU threads for every model: torch's intra-op threads (None: half the CPUs); CTranslate2's
+    # single-threaded workers (None: one per CPU, at most 4; mtcheck.backends.device.ct2_workers)
+    threads: int | None = None
     lm_precision: str = "auto"  # fluency LM arithmetic: auto | fp32 | int8 | fp16 | bf16
     model_runtime: str = "auto"  # auto | torch | ctranslate2 (mtcheck.backends.ct2.resolve_runtime)
     batch_size: int = 16  # sentences per forward pass, for every model

@@ -439,32 +439,39 @@ class Checker:
         progress: Progress | None,
         keep: FindingFilter | None,
     ) -> Report:
-        """The batch in shards of ``PIPELINE_SHARD`` articles: the model stages of shard k + 1 run in a
-        second thread while this one runs shard k's rules, so the rules' pure-Python work overlaps the
+        """The batch in shards of ``PIPELINE_SHARD`` articles: a second thread runs shard k's rules while
+        this one runs the model stages of shard k + 1, so the rules' pure-Python work overlaps the
         models' arithmetic (which runs in the models' own threads, outside the GIL) instead of leaving
-        the CPU cores to idle. The shards' results are put together as a distributed run's are
-        (``ModelsUsed.merged``), in article order: the same report as one :meth:`prepare_all` over
-        everything, except float noise in model scores that depend on which sentences share a batch
-        (CTranslate2: ~1e-7 nats).
+        CPU cores idle. The models stay on the caller's thread (the translation cache's SQLite
+        connection and tokenizers may be bound to it); the rules need no model. The shards' results
+        are put together as a distributed run's are (``ModelsUsed.merged``), in article order: the
+        same report as one :meth:`prepare_all` over everything, except float noise in model scores
+        that depend on which sentences share a batch (CTranslate2: ~1e-7 nats).
         """
-        from concurrent.futures import ThreadPoolExecutor
+        from concurrent.futures import Future, ThreadPoolExecutor
 
-        shards = [articles[i : i + PIPELINE_SHARD] for i in range(0, len(articles), PIPELINE_SHARD)]
+        def judge_items(items: list[Prepared]) -> list[Judged]:
+            out = []
+            for item in items:
+                out.append(self.judge(item))
+                if progress:
+                    progress(1)
+            return out
+
         judged: list[Judged] = []
         failed: list[InputError] = []
         used = ModelsUsed()
-        with ThreadPoolExecutor(1, thread_name_prefix="mtcheck-models") as pool:
-            pending = pool.submit(self.prepare_all, shards[0], errors)
-            for k in range(len(shards)):
-                batch = pending.result()
-                if k + 1 < len(shards):
-                    pending = pool.submit(self.prepare_all, shards[k + 1])
-                for item in batch.items:
-                    judged.append(self.judge(item))
-                    if progress:
-                        progress(1)
+        judging: Future[list[Judged]] | None = None
+        with ThreadPoolExecutor(1, thread_name_prefix="mtcheck-rules") as pool:
+            for k in range(0, len(articles), PIPELINE_SHARD):
+                batch = self.prepare_all(articles[k : k + PIPELINE_SHARD], errors if k == 0 else ())
+                if judging is not None:
+                    judged.extend(judging.result())
+                judging = pool.submit(judge_items, batch.items)
                 failed.extend(batch.failed)
                 used = used.merged(batch.used)
+            if judging is not None:
+                judged.extend(judging.result())
         return build_report(judged, failed, self.settings, used, keep)
 
 

@@ -1,5 +1,6 @@
-"""A batch with fluency on runs the rules of one shard while the models work on the next
-(``Checker._run_pipelined``): the same report as one pass over every article, in article order.
+"""A batch with fluency on runs the rules of one shard (in a second thread) while the models work on
+the next (in the caller's thread): ``Checker._run_pipelined``. The same report as one pass over every
+article, in article order.
 
 Wiring tests: the scorer is a small object implementing the FluencyScorer protocol (a word's surprisal
 is its unigram cost plus an excess that is high in garbled sentences), deterministic and independent of
@@ -75,9 +76,9 @@ def _run(articles: list[Article]) -> tuple[str, WordCostScorer]:
 def test_a_pipelined_batch_reports_exactly_what_one_pass_reports(monkeypatch: pytest.MonkeyPatch) -> None:
     articles = _articles(3 * pipeline.PIPELINE_SHARD + 5)
     pipelined, scorer = _run(articles)
-    # Four shards, each scored in the models' thread: MT sentences, then re-translation counterparts.
-    assert set(scorer.threads) == {t for t in scorer.threads if t.startswith("mtcheck-models")}
-    assert len(scorer.threads) == 2 * 4
+    # Four shards, each scored in the caller's thread (where the models live): MT sentences, then
+    # re-translation counterparts.
+    assert scorer.threads == [threading.main_thread().name] * 2 * 4
     monkeypatch.setattr(pipeline, "PIPELINE_SHARD", 10_000)
     one_pass, serial = _run(articles)
     assert serial.threads == [threading.main_thread().name] * 2
@@ -88,19 +89,29 @@ def test_a_pipelined_batch_reports_exactly_what_one_pass_reports(monkeypatch: py
     assert pipelined.index("story-000") < pipelined.index("story-020") < pipelined.index("story-052")
 
 
-def test_a_batch_of_one_shard_or_a_rules_only_batch_is_not_split() -> None:
-    _, scorer = _run(_articles(pipeline.PIPELINE_SHARD - 1))
-    assert scorer.threads == [threading.main_thread().name] * 2
-    config = Config(fluency=False)
-    checker = Checker(config)
+def _judge_threads(checker: Checker, articles: list[Article]) -> list[str]:
+    """The thread each article's rules ran in."""
     seen: list[str] = []
-    prepare_all = checker.prepare_all
-    checker.prepare_all = lambda *a, **k: seen.append(threading.current_thread().name) or prepare_all(*a, **k)
-    checker.run(_articles(3 * pipeline.PIPELINE_SHARD))
-    assert seen == [threading.main_thread().name]
+    judge = checker.judge
+    checker.judge = lambda item: seen.append(threading.current_thread().name) or judge(item)
+    checker.run(articles)
+    return seen
 
 
-def test_an_error_in_the_models_thread_reaches_the_caller() -> None:
+def test_the_rules_run_beside_the_models_and_only_when_worth_it() -> None:
+    config = Config(fluency=True, embeddings="off")
+    checker = Checker(config, models=ModelRegistry(config.model_settings, scorer=WordCostScorer()))
+    threads = _judge_threads(checker, _articles(2 * pipeline.PIPELINE_SHARD))
+    assert len(threads) == 2 * pipeline.PIPELINE_SHARD and all(t.startswith("mtcheck-rules") for t in threads)
+    # One shard, or no model stage to overlap (rules only): one pass, all in the caller's thread.
+    threads = _judge_threads(checker, _articles(pipeline.PIPELINE_SHARD - 1))
+    assert set(threads) == {threading.main_thread().name}
+    rules_only = Checker(Config(fluency=False))
+    main = threading.main_thread().name
+    assert set(_judge_threads(rules_only, _articles(3 * pipeline.PIPELINE_SHARD))) == {main}
+
+
+def test_an_error_in_a_later_shard_reaches_the_caller() -> None:
     class Broken(WordCostScorer):
         def surprisals(self, texts, progress=None):
             if self.threads:

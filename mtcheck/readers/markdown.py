@@ -17,6 +17,7 @@ the suppression comments of an HTML block (``<!-- mtcheck: … -->``) apply from
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
 from typing import NamedTuple
 
@@ -38,7 +39,7 @@ class MarkdownBlocks(NamedTuple):
     """One parse of a Markdown source.
 
     ``paragraphs``: the text of each paragraph (never empty, no ``\\n\\n`` inside).
-    ``spans``: per paragraph, the UTF-8 byte range ``(start, end)`` of the source it was read from
+    ``starts``, ``ends``: per paragraph, the UTF-8 byte range of the source it was read from
     (the whole paragraph or heading, a setext heading's underline included; for a tight list item,
     its first to its last inline element); ``lines()`` turns them into lines.
     ``suppressions``: the suppressed ranges of the joined text (``"\\n\\n".join(paragraphs)``).
@@ -46,7 +47,10 @@ class MarkdownBlocks(NamedTuple):
     """
 
     paragraphs: list[str]
-    spans: list[tuple[int, int]]
+    # Two flat arrays, not a tuple per paragraph: 4 million one-letter list items held ~480 MB of
+    # tuples, enough to take a 16 MB file (the default byte cap allows 32) past the 1.5 GB cap.
+    starts: array
+    ends: array
     suppressions: list[tuple[int, int, frozenset[str] | None]]
     source: str
 
@@ -57,9 +61,8 @@ class MarkdownBlocks(NamedTuple):
         bytes before it (a newline is one byte in UTF-8), so no character offset is involved.
         """
         newlines = [m.start() for m in _NEWLINE.finditer(self.source.encode("utf-8"))]
-        return [
-            (bisect_left(newlines, lo), bisect_left(newlines, max(hi - 1, lo)) + 1) for lo, hi in self.spans
-        ]
+        pairs = zip(self.starts, self.ends, strict=True)
+        return [(bisect_left(newlines, lo), bisect_left(newlines, max(hi - 1, lo)) + 1) for lo, hi in pairs]
 
 
 def read_blocks(source: str) -> MarkdownBlocks:
@@ -67,7 +70,7 @@ def read_blocks(source: str) -> MarkdownBlocks:
     # CommonMark reads U+0000 as U+FFFD (markdown-it-py did too); one code point for one.
     source = source.replace("\x00", "\ufffd")
     paragraphs: list[str] = []
-    spans: list[tuple[int, int]] = []
+    starts, ends = array("q"), array("q")
     tracker = SuppressionTracker()
     offset = 0  # where the next paragraph starts in the joined text
     parts: list[str] = []
@@ -82,7 +85,9 @@ def read_blocks(source: str) -> MarkdownBlocks:
         parts.clear()
         if text:
             paragraphs.append(text)
-            spans.append(span or (first, last))
+            lo, hi = span or (first, last)
+            starts.append(lo)
+            ends.append(hi)
             offset += len(text) + 2
 
     # One pass over the events; the common ones (text, list items) take the first branches. A
@@ -135,7 +140,7 @@ def read_blocks(source: str) -> MarkdownBlocks:
     if parts:
         flush(None)
     tracker.close(max(offset - 2, 0))
-    return MarkdownBlocks(paragraphs, spans, tracker.ranges, source)
+    return MarkdownBlocks(paragraphs, starts, ends, tracker.ranges, source)
 
 
 def markdown_to_text(source: str) -> tuple[str, list[tuple[int, int, frozenset[str] | None]]]:

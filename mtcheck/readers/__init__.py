@@ -7,7 +7,7 @@ from pathlib import Path
 from mtcheck.errors import InputFileError
 from mtcheck.readers.article import Article, nfc
 from mtcheck.readers.decode import decode_bytes, decode_raw, normalise_line_ends
-from mtcheck.readers.limits import byte_cap, read_capped
+from mtcheck.readers.limits import DEFAULT_MAX_CHARS, byte_cap, read_capped
 
 FORMATS = ("auto", "text", "markdown", "html")
 _SUFFIXES = {
@@ -39,12 +39,29 @@ def detect_format(path: str, text: str, fmt: str = "auto") -> str:
     return "text"
 
 
-def article_from_text(text: str, doc_id: str, fmt: str = "text", raw: str | None = None) -> Article:
+# The Markdown parser holds 22-51 bytes per byte of source (pulldown-cmark's tree; markdown-it-py's
+# tokens were no lighter): the 32 MB the markup byte cap lets through at the default --max-chars
+# took a rules-only check of dense Markdown past the 1.5 GB cap (MemoryError). Markdown's text is
+# never longer than its source, and real markup around it is a fraction of it, so a source of more
+# than 4 characters per --max-chars character cannot be an article within the limit worth parsing.
+MARKDOWN_CHARS_PER_CHAR = 4
+
+
+def article_from_text(
+    text: str, doc_id: str, fmt: str = "text", raw: str | None = None, max_chars: int | None = None
+) -> Article:
     """Turn decoded text of a given format into an Article with its analysed text (in NFC).
 
     ``raw`` is the file's text before line ends were normalised; with it the article keeps an
     ``Origin`` that maps analysed offsets back to the file (for ``mtcheck fix`` and CI positions).
+    ``max_chars``: with it, Markdown of more than ``MARKDOWN_CHARS_PER_CHAR`` times that many
+    characters is refused before it is parsed (``InputFileError``, the over --max-chars line).
     """
+    if fmt == "markdown" and max_chars is not None and len(text) > MARKDOWN_CHARS_PER_CHAR * max_chars:
+        raise InputFileError(
+            f"{doc_id}: over --max-chars (Markdown of more than {MARKDOWN_CHARS_PER_CHAR * max_chars:,} "
+            "characters)"
+        )
     text = nfc(text)  # before parsing, so that suppression offsets index the NFC text too
     if fmt == "html":
         from mtcheck.readers.html import html_to_text
@@ -64,6 +81,10 @@ def article_from_text(text: str, doc_id: str, fmt: str = "text", raw: str | None
     return article
 
 
+def _chars(max_chars: int | None) -> int:
+    return DEFAULT_MAX_CHARS if max_chars is None else max_chars
+
+
 def _is_plain_text(path: str, fmt: str) -> bool:
     """Known to be plain text before reading: the format asked for, or the file's suffix."""
     return fmt == "text" or (fmt == "auto" and path != "-" and Path(path).suffix.lower() == ".txt")
@@ -78,7 +99,7 @@ def read_article(
     text = normalise_line_ends(raw)
     fmt = detect_format(path, text, fmt)
     ident = doc_id or ("stdin" if path == "-" else Path(path).name)
-    return article_from_text(text, ident, fmt, raw=raw)
+    return article_from_text(text, ident, fmt, raw=raw, max_chars=_chars(max_chars))
 
 
 def read_text_file(path: str, max_chars: int | None = None) -> str:

@@ -163,7 +163,13 @@ def read_folder(
             plain = fmt == "text" or (fmt == "auto" and rel.suffix.lower() == ".txt")
             raw = decode_raw(read_bytes(str(folder / rel), byte_cap(max_chars, markup=not plain)), doc_id)
             text = normalise_line_ends(raw)
-            article = article_from_text(text, doc_id, detect_format(str(rel), text, fmt), raw=raw)
+            article = article_from_text(
+                text,
+                doc_id,
+                detect_format(str(rel), text, fmt),
+                raw=raw,
+                max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars,
+            )
             for role in ("ref", "src"):
                 found = next(((k, role) for k in _mt_keys(rel) if (k, role) in companions), None)
                 if found is None:

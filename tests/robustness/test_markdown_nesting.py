@@ -53,3 +53,30 @@ def test_hostile_markdown_ends_with_a_report_or_one_line(name: str, tmp_path: Pa
         assert out.stat().st_size > 0
     assert "Traceback" not in stderr
     assert usage.ru_utime + usage.ru_stime < CPU_SECONDS
+
+
+def test_markdown_too_large_to_parse_is_refused_before_parsing(tmp_path: Path) -> None:
+    """31 MB of list items passes the markup byte cap (32 MB at the default --max-chars) but is more
+    than 4 characters per --max-chars character: refused with one line before the parser, whose tree
+    (22-51 bytes per source byte) took the check past the 1.5 GB cap ("internal error: MemoryError",
+    with markdown-it-py as with pulldown-cmark)."""
+    path = tmp_path / "items.md"
+    path.write_text("- a\n" * 7_750_000, encoding="utf-8")
+    code, stderr, usage = _run_capped(["check", str(path), "--no-fluency", "-f", "json"])
+    assert code == 2
+    assert (
+        stderr.strip()
+        == "mtcheck: error: items.md: over --max-chars (Markdown of more than 8,000,000 characters)"
+    )
+    assert usage.ru_utime + usage.ru_stime < CPU_SECONDS
+
+
+def test_dense_markdown_just_under_that_size_is_parsed_within_the_cap(tmp_path: Path) -> None:
+    """The densest shape measured for the parser (code spans, 51 bytes per byte) just under 4
+    characters per --max-chars character is parsed under the 1.5 GB cap; its text is then over
+    --max-chars itself."""
+    path = tmp_path / "ticks.md"
+    path.write_text(("`a` " * 2_000_000)[:7_999_000], encoding="utf-8")
+    code, stderr, _ = _run_capped(["check", str(path), "--no-fluency", "-f", "json"])
+    assert code == 2
+    assert stderr.strip() == "mtcheck: error: ticks.md: 3,999,499 characters is over --max-chars 2,000,000"

@@ -82,7 +82,8 @@ def read_batch(
             if kind == "feed":
                 return _read_feed_bytes(data, path, max_chars)
             text = decode_bytes(data, path)
-            return [article_from_text(text, path, detect_format(path, text, fmt))], []
+            chars = DEFAULT_MAX_CHARS if max_chars is None else max_chars
+            return [article_from_text(text, path, detect_format(path, text, fmt), max_chars=chars)], []
         return [read_file(path, fmt, src_lang, max_chars)], []
     except MtcheckError as exc:
         return [], [InputError(path, str(exc))]

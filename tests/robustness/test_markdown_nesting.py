@@ -10,6 +10,7 @@ a few CPU seconds.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,18 @@ def test_dense_markdown_just_under_that_size_is_parsed_within_the_cap(tmp_path: 
     code, stderr, _ = _run_capped(["check", str(path), "--no-fluency", "-f", "json"])
     assert code == 2
     assert stderr.strip() == "mtcheck: error: ticks.md: 3,999,499 characters is over --max-chars 2,000,000"
+
+
+def test_markdown_too_large_to_parse_on_stdin_is_a_bad_input_of_the_batch(tmp_path: Path) -> None:
+    """The same bound for Markdown piped into `mtcheck batch -` (read as one stream, then sniffed)."""
+    source = tmp_path / "items.md"
+    source.write_text("- a\n" * 2_600_000, encoding="utf-8")  # 10.4 MB: under the byte cap
+    out = tmp_path / "report.json"
+    args = ["batch", "-", "--input-format", "markdown", "--no-fluency", "-f", "json", "-o", str(out)]
+    with source.open("rb") as stdin:
+        code, stderr, _ = _run_capped(args, stdin=stdin.fileno())
+    assert code == 1, stderr
+    errors = json.loads(out.read_text(encoding="utf-8"))["errors"]
+    assert [e["reason"] for e in errors] == [
+        "-: over --max-chars (Markdown of more than 8,000,000 characters)"
+    ]

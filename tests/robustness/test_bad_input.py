@@ -626,12 +626,27 @@ def _mtcheck() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "mtcheck"]
 
 
+def _blocked_on_stdin(syscall: Path) -> bool:
+    """True when the blocked system call's first argument is fd 0, or when the kernel does not say."""
+    try:
+        fields = syscall.read_text().split()
+    except OSError:
+        return True
+    return len(fields) < 2 or fields[1] == "0x0"
+
+
 def _wait_for_stdin_read(proc: subprocess.Popen, timeout: float = 30.0) -> None:
-    """Wait until the process blocks reading its stdin pipe, so the signal lands mid-run."""
+    """Wait until the process blocks reading its stdin pipe, so the signal lands mid-run.
+
+    A wait on *a* pipe is not enough: start-up may wait on another one (a library reading a helper
+    process's output), and a signal there can be lost to that library, so the call blocked must also
+    have stdin (fd 0) as its first argument (``/proc/PID/syscall``, where the kernel offers it).
+    """
     wchan = Path(f"/proc/{proc.pid}/wchan")
+    syscall = Path(f"/proc/{proc.pid}/syscall")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
-        if wchan.exists() and "pipe" in wchan.read_text():
+        if wchan.exists() and "pipe" in wchan.read_text() and _blocked_on_stdin(syscall):
             return
         if not wchan.exists():  # no procfs: give the start-up time instead
             time.sleep(3.0)

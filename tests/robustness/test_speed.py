@@ -14,8 +14,9 @@ benchmarks/results/report_bound.json). 10 s per MB is then a marginal ratio of
 18.2 s per MB (ratio 4.5) and tiny HTML paragraphs at 21.7 (5.4): a per-paragraph pysbd call, a
 regex scan per sentence or a quadratic pass coming back fails this test.
 
-A shape over the bound is run up to four more times and its fastest run counts, so that a burst of load
-on a shared machine during one run does not fail the test; a real regression is slow every time.
+A shape over the bound gets up to four more attempts, each timing start-up, clean text and the shape
+again back to back, and the best attempt's ratio counts, so that a slow spell of a shared machine
+does not fail the test; a real regression is over the bound in every attempt.
 """
 
 from __future__ import annotations
@@ -82,8 +83,9 @@ def _cpu(path: Path) -> float:
 
 
 @pytest.fixture(scope="module")
-def calibration(tmp_path_factory: pytest.TempPathFactory) -> tuple[float, float]:
-    """(start-up CPU s, CPU s of clean wire copy of SIZE characters), each the faster of two runs."""
+def calibration(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, float, float]:
+    """(one-line article, clean wire copy of SIZE characters, start-up CPU s, clean CPU s), the
+    times each the faster of two runs."""
     folder = tmp_path_factory.mktemp("calibration")
     one = folder / "one.txt"
     one.write_text("The ministers met in Brussels on Tuesday.\n", encoding="utf-8")
@@ -92,32 +94,37 @@ def calibration(tmp_path_factory: pytest.TempPathFactory) -> tuple[float, float]
     )
     real = folder / "clean.txt"
     real.write_text(((clean + "\n\n") * (SIZE // len(clean) + 1))[:SIZE], encoding="utf-8")
-    return min(_cpu(one) for _ in range(2)), min(_cpu(real) for _ in range(2))
+    return one, real, min(_cpu(one) for _ in range(2)), min(_cpu(real) for _ in range(2))
 
 
-# Further runs of a shape over the bound, the fastest counting: CPU time on a shared machine only
-# ever comes out high, so the minimum of more runs is a better estimate of the cost, not a looser
-# bound. Two were not enough: a clean-clone CI run measured `"a"` lines at 2.423x against 2.419x
-# after three runs, where the quiet benchmark gives them 1.8x (6.9 against 4.1 CPU s per MB).
+# Further attempts for a shape over the bound. Each retry measures start-up, clean text and the shape
+# again, one right after the other, so that all three see the same machine: on this shared machine
+# the CPU time of one and the same run moves by up to 2x between minutes (a clean-clone CI run
+# measured one word per line at 2.46x after five runs against a calibration taken minutes before;
+# the quiet benchmark gives it 1.05x). A real regression is over the bound in every attempt.
 RETRIES = 4
+
+
+def _ratio(shape_cpu: float, startup: float, clean: float) -> float:
+    return (shape_cpu - startup) / (clean - startup)
 
 
 @pytest.mark.parametrize("name", list(SHAPES))
 def test_rules_only_check_stays_within_10_cpu_seconds_per_mb(
-    name: str, calibration: tuple[float, float], tmp_path: Path
+    name: str, calibration: tuple[Path, Path, float, float], tmp_path: Path
 ) -> None:
-    startup, clean = calibration
+    one, real, startup, clean = calibration
     unit, suffix = SHAPES[name]
     path = tmp_path / f"shape{suffix}"
     path.write_text(_shape(unit, suffix), encoding="utf-8")
     cpu = _cpu(path)
-    ratio = (cpu - startup) / (clean - startup)
+    ratio = _ratio(cpu, startup, clean)
     for _ in range(RETRIES):
         if ratio <= MAX_RATIO:
             break
-        cpu = min(cpu, _cpu(path))
-        ratio = (cpu - startup) / (clean - startup)
+        startup, clean, cpu = _cpu(one), _cpu(real), _cpu(path)
+        ratio = min(ratio, _ratio(cpu, startup, clean))
     assert ratio <= MAX_RATIO, (
         f"{name}: {cpu:.2f} CPU s against {clean:.2f} s for clean text of the same size "
-        f"(start-up {startup:.2f} s): {ratio:.2f}x, over {MAX_RATIO:.2f}x (10 s per MB)"
+        f"(start-up {startup:.2f} s): {ratio:.2f}x at best, over {MAX_RATIO:.2f}x (10 s per MB)"
     )

@@ -659,7 +659,14 @@ def _interrupt(case: Case, tmp: Path) -> tuple[int, str, str]:
     if case.report:
         args += ["-f", "json", "-o", str(tmp / "report.json")]
     proc = subprocess.Popen(
-        [*_mtcheck(), *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [*_mtcheck(), *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # As typed at a terminal: a suite started in the background by a non-interactive shell
+        # (`bash .ci/run &`) passes SIGINT on as ignored, and a process that starts with SIGINT
+        # ignored rightly keeps ignoring it (Python then installs no KeyboardInterrupt handler).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert proc.stdin is not None
     proc.stdin.write(case.stdin or b"")

@@ -406,12 +406,17 @@ class Checker:
 
         ``keep``: a filter on each article's findings before scoring (a baseline's ``keep_new``).
         """
+        judged = self._judge_items(batch.items, progress)
+        return build_report(judged, batch.failed, self.settings, batch.used, keep)
+
+    def _judge_items(self, items: Sequence[Prepared], progress: Progress | None) -> list[Judged]:
+        """:meth:`judge` on each article in order, reporting one step of ``progress`` per article."""
         judged = []
-        for item in batch.items:
+        for item in items:
             judged.append(self.judge(item))
             if progress:
                 progress(1)
-        return build_report(judged, batch.failed, self.settings, batch.used, keep)
+        return judged
 
     # --- driver -------------------------------------------------------------------------------
     def run(
@@ -450,14 +455,6 @@ class Checker:
         """
         from concurrent.futures import Future, ThreadPoolExecutor
 
-        def judge_items(items: list[Prepared]) -> list[Judged]:
-            out = []
-            for item in items:
-                out.append(self.judge(item))
-                if progress:
-                    progress(1)
-            return out
-
         judged: list[Judged] = []
         failed: list[InputError] = []
         used = ModelsUsed()
@@ -467,7 +464,7 @@ class Checker:
                 batch = self.prepare_all(articles[k : k + PIPELINE_SHARD], errors if k == 0 else ())
                 if judging is not None:
                     judged.extend(judging.result())
-                judging = pool.submit(judge_items, batch.items)
+                judging = pool.submit(self._judge_items, batch.items, progress)
                 failed.extend(batch.failed)
                 used = used.merged(batch.used)
             if judging is not None:

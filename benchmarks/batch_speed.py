@@ -3,11 +3,16 @@
 Builds ~600-word articles from the clean test corpus (every fifth one garbled), runs the batch
 in-process the way the CLI does (read JSONL -> Checker.run) and writes benchmarks/results/batch_speed.json.
 
+Rules only runs at the default (worker processes, one per CPU: mtcheck.procpool) and with
+``threads = 1`` (one process), alternating, ``--repeats`` times each; the medians are reported. CPU
+seconds include the worker processes'. ``--pool-cutoff`` times small batches both ways and an empty
+pool's start-up, which is how pipeline.POOL_MIN_ARTICLES was chosen.
+
 The machine is shared, so absolute numbers move with its load (reported next to them). --baseline REV
 compares with the mtcheck package of an older git revision side by side: both run the same batch in
-fresh processes, alternating, and the ratio of their rates is what to quote.
+fresh processes at their default settings, alternating, and the ratio of their rates is what to quote.
 Run: .venv/bin/python benchmarks/batch_speed.py [--articles 300] [--fluency-articles 10] [--profile]
-     [--baseline REV --rounds 4]
+     [--baseline REV --rounds 4] [--pool-cutoff]
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import os
 import platform
 import pstats
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -59,26 +65,73 @@ def timed(path: Path, config: Config) -> tuple[float, int]:
     return elapsed, done
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the batch's worker processes)."""
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + child.ru_utime + child.ru_stime
+
+
 def timed_cpu(path: Path, config: Config) -> tuple[float, float, int]:
-    """Wall seconds, this process's CPU seconds, and articles checked."""
-    start, cpu = time.perf_counter(), time.process_time()
+    """Wall seconds, CPU seconds (workers included), and articles checked."""
+    start, cpu = time.perf_counter(), _cpu()
     articles, errors, _ = read_input(str(path), "auto", config)
     report = check_batch(articles, errors, config)
-    return time.perf_counter() - start, time.process_time() - cpu, len(report.documents)
+    return time.perf_counter() - start, _cpu() - cpu, len(report.documents)
 
 
-# Run in a fresh interpreter with one mtcheck tree first on sys.path: warm up, then time the batch.
+def pool_cutoff(path: Path, sizes: tuple[int, ...] = (2, 4, 8, 12, 16, 24, 32, 48), repeats: int = 5) -> dict:
+    """Wall time of small rules-only batches in one process and in the pool, alternating (medians),
+    and of an empty pool's start and stop (two forked workers, one trivial chunk each)."""
+    from mtcheck import pipeline, procpool
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = []
+    saved = pipeline.POOL_MIN_ARTICLES
+    pipeline.POOL_MIN_ARTICLES = 1  # time the pool at every size
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for n in sizes:
+                small = Path(tmp) / f"{n}.jsonl"
+                small.write_text("\n".join(lines[:n]) + "\n", encoding="utf-8")
+                times: dict[str, list[float]] = {"one_process": [], "pool": []}
+                for _ in range(repeats):
+                    for name, threads in (("one_process", 1), ("pool", None)):
+                        times[name].append(timed_cpu(small, Config(fluency=False, threads=threads))[0])
+                one, pool = statistics.median(times["one_process"]), statistics.median(times["pool"])
+                rows.append({"articles": n, "one_process_ms": round(1000 * one, 1),
+                             "pool_ms": round(1000 * pool, 1), "ratio": round(one / pool, 2)})  # fmt: skip
+    finally:
+        pipeline.POOL_MIN_ARTICLES = saved
+    starts = []
+    workers = procpool.default_workers()
+    for _ in range(repeats):
+        start = time.perf_counter()
+        list(procpool.run_ordered(lambda a, b: b - a, 2 * workers, workers, warm=0))
+        starts.append(time.perf_counter() - start)
+    return {
+        "workers": procpool.default_workers(),
+        "empty_pool_start_and_stop_ms": round(1000 * statistics.median(starts), 1),
+        "batches": rows,
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+
+
+# Run in a fresh interpreter with one mtcheck tree first on sys.path: warm up, then time the batch
+# (CPU seconds include worker processes).
 _CHILD = """
-import json, sys, time
+import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
 from mtcheck.batch import check_batch, read_input
 from mtcheck.config import Config
 config = Config(fluency=False)
+def cpu_now():
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + child.ru_utime + child.ru_stime
 def run():
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu = time.perf_counter(), cpu_now()
     articles, errors, _ = read_input(sys.argv[2], "auto", config)
     report = check_batch(articles, errors, config)
-    return time.perf_counter() - start, time.process_time() - cpu, len(report.documents)
+    return time.perf_counter() - start, cpu_now() - cpu, len(report.documents)
 run()
 print(json.dumps([run() for _ in range(int(sys.argv[3]))]))
 """
@@ -131,6 +184,8 @@ def main() -> None:
         "--baseline", help="git revision whose mtcheck to compare with, side by side (rules only)"
     )
     parser.add_argument("--rounds", type=int, default=4, help="alternating runs of each tree with --baseline")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs of each rules-only layout")
+    parser.add_argument("--pool-cutoff", action="store_true", help="time small batches pooled and not")
     args = parser.parse_args()
     # Sections this run does not measure keep their earlier numbers.
     results: dict = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
@@ -138,30 +193,61 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "batch.jsonl"
         mean_words = make_jsonl(path, args.articles)
-        rules = Config(fluency=False)
+        rules, serial = Config(fluency=False), Config(fluency=False, threads=1)
         timed(path, rules)  # warm-up: imports, rule registry, gazetteers
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
-        load = os.getloadavg()[0]
-        elapsed, cpu, done = timed_cpu(path, rules)
-        if args.profile:
+            timed_cpu(path, serial)
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        load = os.getloadavg()[0]
+        runs: dict[str, list[tuple[float, float, int]]] = {"default": [], "one_process": []}
+        for _ in range(args.repeats):
+            runs["default"].append(timed_cpu(path, rules))
+            runs["one_process"].append(timed_cpu(path, serial))
+        load_after = os.getloadavg()[0]
+        from mtcheck.procpool import default_workers
+
+        measured = {}
+        for name, rows in runs.items():
+            done = rows[0][2]
+            elapsed = statistics.median(r[0] for r in rows)
+            cpu = statistics.median(r[1] for r in rows)
+            measured[name] = {
+                "seconds": round(elapsed, 3),
+                "articles_per_second": round(done / elapsed, 1),
+                "best_articles_per_second": round(done / min(r[0] for r in rows), 1),
+                "words_per_second": round(done * mean_words / elapsed),
+                "cpu_seconds": round(cpu, 3),
+                "articles_per_cpu_second": round(done / cpu, 1),
+            }
         results["rules_only"] = {
             "articles": done,
             "mean_words": round(mean_words, 1),
-            "seconds": round(elapsed, 3),
-            "articles_per_second": round(done / elapsed, 1),
-            "words_per_second": round(done * mean_words / elapsed),
-            "cpu_seconds": round(cpu, 3),
-            "articles_per_cpu_second": round(done / cpu, 1),
-            "load_average_1min": round(load, 2),
+            "workers": default_workers(),
+            "timed_runs_each": args.repeats,
+            **measured["default"],
+            "one_process": measured["one_process"],
+            "speedup_over_one_process": round(
+                measured["default"]["articles_per_second"] / measured["one_process"]["articles_per_second"], 2
+            ),
+            "load_average_1min": {"before": round(load, 2), "after": round(load_after, 2)},
         }
+        now, one = measured["default"], measured["one_process"]
         print(
-            f"rules only: {done} articles of ~{mean_words:.0f} words: {elapsed:.2f}s, {done / elapsed:.1f}/s "
-            f"({done / cpu:.1f} per CPU second; load average {load:.2f} on {os.cpu_count()} CPUs)"
+            f"rules only: {done} articles of ~{mean_words:.0f} words, median of {args.repeats}: "
+            f"{now['articles_per_second']}/s with {default_workers()} worker(s), "
+            f"{one['articles_per_second']}/s in one process "
+            f"({one['articles_per_cpu_second']} per CPU second); "
+            f"load average {load:.2f} -> {load_after:.2f} on {os.cpu_count()} CPUs"
         )
+        if args.pool_cutoff:
+            results["pool_cutoff"] = cutoff = pool_cutoff(path)
+            print(f"pool start and stop: {cutoff['empty_pool_start_and_stop_ms']} ms; small batches:")
+            for row in cutoff["batches"]:
+                print(f"  {row['articles']:3d} articles: {row['one_process_ms']} ms in one process, "
+                      f"{row['pool_ms']} ms pooled (x{row['ratio']})")  # fmt: skip
         if args.baseline:
             compared = compare_with(args.baseline, path, args.rounds)
             results["rules_only_vs_baseline"] = compared

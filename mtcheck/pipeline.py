@@ -38,6 +38,10 @@ Progress = Callable[[int], None]
 # language-model pass still fills every CTranslate2 worker with several batches (16 news articles are
 # ~3,000 tokens: a dozen 256-token batches).
 PIPELINE_SHARD = 16
+# Fewest articles for which a rules-only batch forks worker processes (Checker._rules_workers): below
+# this, starting the pool costs more than the second core saves. Measured: see POOL_START in
+# benchmarks/batch_speed.py --pool-cutoff.
+POOL_MIN_ARTICLES = 16
 # (stage, done, total) while a model stage runs, e.g. ("fluency", 96, 400) in scored rows.
 StageProgress = Callable[[str, int, int], None]
 
@@ -433,9 +437,60 @@ class Checker:
         With fluency on and more than ``PIPELINE_SHARD`` articles, :meth:`_run_pipelined` runs the
         rules of one shard while the models work on the next.
         """
+        workers = 1 if strict else self._rules_workers(articles)
+        if workers > 1:
+            return self._run_in_processes(articles, errors, progress, keep, workers)
         if strict or not self.fluency_on or len(articles) <= PIPELINE_SHARD:
             return self.judge_all(self.prepare_all(articles, errors, strict), progress, keep)
         return self._run_pipelined(articles, errors, progress, keep)
+
+    def _rules_workers(self, articles: Sequence[Article]) -> int:
+        """Worker processes for a batch that needs no model (1: run it here).
+
+        Only rules-only batches: no fluency, and no article with a re-translation or a source (their
+        model stages batch across articles in this process). ``threads`` sets the count (default: one
+        per CPU, :func:`mtcheck.procpool.default_workers`); batches under ``POOL_MIN_ARTICLES`` and
+        systems without ``fork`` run here.
+        """
+        if self.fluency_on or len(articles) < POOL_MIN_ARTICLES:
+            return 1
+        if any(a.reference is not None or (a.source and a.source.strip()) for a in articles):
+            return 1
+        from mtcheck import procpool
+
+        if not procpool.fork_available():
+            return 1
+        return self.config.threads if self.config.threads is not None else procpool.default_workers()
+
+    def _run_in_processes(
+        self,
+        articles: Sequence[Article],
+        errors: Sequence[InputError],
+        progress: Progress | None,
+        keep: FindingFilter | None,
+        workers: int,
+    ) -> Report:
+        """A rules-only batch in chunks on ``workers`` forked processes (mtcheck.procpool), merged in
+        article order with input errors in place: the same report as the one-process run."""
+        from contextlib import closing
+
+        from mtcheck.procpool import run_ordered
+
+        def chunk(start: int, end: int) -> tuple[list[Judged], list[InputError], ModelsUsed]:
+            batch = self.prepare_all(articles[start:end])
+            return self._judge_items(batch.items, None), batch.failed, batch.used
+
+        judged: list[Judged] = []
+        failed = list(errors)
+        used = ModelsUsed()
+        with closing(run_ordered(chunk, len(articles), workers)) as results:
+            for count, (some, bad, chunk_used) in results:
+                judged.extend(some)
+                failed.extend(bad)
+                used = used.merged(chunk_used)
+                if progress:
+                    progress(count)
+        return build_report(judged, failed, self.settings, used, keep)
 
     def _run_pipelined(
         self,

@@ -90,6 +90,7 @@ class ModelSettings:
     device: str = "auto"  # auto | cpu | cuda[:N] | mps, for every model
     # CPU threads for every model: torch's intra-op threads (None: half the CPUs); CTranslate2's
     # single-threaded workers (None: one per CPU, at most 4; mtcheck.backends.device.ct2_workers)
+    # and, for a rules-only batch, its worker processes (None: one per CPU, at most 8; mtcheck.procpool)
     threads: int | None = None
     lm_precision: str = "auto"  # fluency LM arithmetic: auto | fp32 | int8 | fp16 | bf16
     model_runtime: str = "auto"  # auto | torch | ctranslate2 (mtcheck.backends.ct2.resolve_runtime)

@@ -63,7 +63,10 @@ EngineOpt = Annotated[
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the translation cache.")]
 DeviceOpt = Annotated[str | None, typer.Option("--device", help="auto, cpu, cuda, cuda:1, mps.")]
-ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="CPU threads for model work.")]
+ThreadsOpt = Annotated[
+    int | None,
+    typer.Option("--threads", help="CPU threads for model work; worker processes for a rules-only batch."),
+]
 LmPrecisionOpt = Annotated[
     str | None,
     typer.Option(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from pysbd.exclamation_words import ExclamationWords
 from pysbd.lang.english import English
 from pysbd.lists_item_replacer import ListItemReplacer
 from pysbd.processor import Processor
@@ -59,6 +60,24 @@ class _AbbreviationReplacer(English.AbbreviationReplacer):
         )
     )
 
+    def replace(self) -> str:
+        # pysbd 0.3.4's, each rule run only where its literal can occur: the possessive rule needs
+        # ".'", the KG rule "KG", the a.m./p.m. rules and the boundary rule a placeholder ∯.
+        lang = self.lang
+        first = [lang.PossessiveAbbreviationRule] if ".'" in self.text else []
+        if "KG" in self.text:
+            first.append(lang.KommanditgesellschaftRule)
+        self.text = Text(self.text).apply(*first, *lang.SingleLetterAbbreviationRules.All)
+        abbr_handled_text = ""
+        for line in self.text.splitlines(True):
+            abbr_handled_text += self.search_for_abbreviations_in_string(line)
+        self.text = abbr_handled_text
+        self.replace_multi_period_abbreviations()
+        if "∯" in self.text:
+            self.text = Text(self.text).apply(*lang.AmPmRules.All)
+            self.text = self.replace_abbreviation_as_sentence_boundary()
+        return self.text
+
     def replace_abbreviation_as_sentence_boundary(self) -> str:
         self.text = self._AS_BOUNDARY.sub("\\1.", self.text)
         return self.text
@@ -87,6 +106,14 @@ _QUOTE_AT_END = re.compile(English.QUOTATION_AT_END_OF_SENTENCE_REGEX)
 _QUOTE_AT_END_SPLIT = re.compile(English.SPLIT_SPACE_QUOTATION_AT_END_OF_SENTENCE_REGEX)
 
 
+_DIGIT = re.compile(r"\d")
+_BETWEEN_OPENERS = frozenset("'‘\"[(«“")
+_BOUNDARY = re.compile(English.SENTENCE_BOUNDARY_REGEX)
+# sentence_boundary_punctuation below is pysbd's for a language without these two rules.
+assert not hasattr(English, "ReplaceColonBetweenNumbersRule")
+assert not hasattr(English, "ReplaceNonSentenceBoundaryCommaRule")
+
+
 def _has_any(text: str, marks: frozenset[str]) -> bool:
     return not marks.isdisjoint(text)
 
@@ -100,15 +127,45 @@ class _Processor(Processor):
         if _LIST_MARKER.search(self.text):
             self.text = ListItemReplacer(self.text).add_line_break()
         self.replace_abbreviations()
-        self.replace_numbers()
-        self.replace_continuous_punctuation()
-        self.replace_periods_before_numeric_references()
+        # The number rules and the numeric-reference rule all need a digit, the run of ! and ? needs
+        # one of them, the geolocation rule a degree sign; no step before them writes any of these.
+        if _DIGIT.search(self.text):
+            self.replace_numbers()
+        if "!" in self.text or "?" in self.text:
+            self.replace_continuous_punctuation()
+        if _DIGIT.search(self.text):
+            self.replace_periods_before_numeric_references()
+        lang = self.lang
+        geo = [lang.GeoLocationRule] if "°" in self.text else []
         self.text = Text(self.text).apply(
-            self.lang.Abbreviation.WithMultiplePeriodsAndEmailRule,
-            self.lang.GeoLocationRule,
-            self.lang.FileFormatRule,
+            lang.Abbreviation.WithMultiplePeriodsAndEmailRule, *geo, lang.FileFormatRule
         )
         return self.split_into_segments()
+
+    def process_text(self, txt: str) -> list[str]:
+        # pysbd 0.3.4's, each step run only where its pattern can match: every exclamation word holds
+        # ! or ǃ, every between-punctuation pattern opens with a quote, bracket or "--", the double
+        # punctuation, question and exclamation rules need ? or !, roman numerals in brackets a "(".
+        lang = self.lang
+        if txt[-1] not in lang.Punctuations:
+            txt += "ȸ"
+        if "!" in txt or "ǃ" in txt:
+            txt = ExclamationWords.apply_rules(txt)
+        if _has_any(txt, _BETWEEN_OPENERS) or "--" in txt:
+            txt = self.between_punctuation(txt)
+        if "!" in txt or "?" in txt:
+            if not re.match(lang.DoublePunctuationRules.DoublePunctuation, txt):
+                txt = Text(txt).apply(*lang.DoublePunctuationRules.All)
+            txt = Text(txt).apply(lang.QuestionMarkInQuotationRule, *lang.ExclamationPointRules.All)
+        if "(" in txt:
+            txt = ListItemReplacer(txt).replace_parens()
+        return self.sentence_boundary_punctuation(txt)
+
+    def sentence_boundary_punctuation(self, txt: str) -> list[str]:
+        # pysbd 0.3.4's for English (which has neither comma nor colon rule), its pattern compiled once.
+        if "&" in txt:
+            txt = re.sub(r"&ᓴ&$", "!", txt)
+        return [m.group() for m in _BOUNDARY.finditer(txt)]
 
     def split_into_segments(self) -> list[str]:
         # pysbd 0.3.4's, with each group of rewriting rules run only where it can match.
@@ -143,6 +200,49 @@ class _Processor(Processor):
         if _QUOTE_AT_END.search(txt):
             return _QUOTE_AT_END_SPLIT.split(txt)
         return txt.replace("\n", "").strip()
+
+
+# Every abbreviation pysbd's English knows, lowercase: a full stop after one of these may be protected.
+_ANY_ABBREVIATION = frozenset(
+    a.strip().lower()
+    for a in (
+        *English.Abbreviation.ABBREVIATIONS,
+        *English.Abbreviation.PREPOSITIVE_ABBREVIATIONS,
+        *English.Abbreviation.NUMBER_ABBREVIATIONS,
+    )
+)
+# Latin letters without pysbd's placeholder letters (ƪ U+01AA, ȸ U+0238, ȹ U+0239).
+_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u01a9\u01ab-\u0237\u023a-\u024f"
+# A paragraph in which every full stop is plainly a sentence end: letters, digits, single spaces and
+# , ; : % $ € £ and dashes; an apostrophe only inside or after a word (never opening a quote); a full
+# stop only right after two letters and before " " + a letter or the end. No ! ? quotes, brackets,
+# ellipses, list markers, URLs or e-mail addresses (a full stop followed by a letter), numbers with a
+# full stop, "--" (pysbd's em-dash pair) or double spaces.
+_PLAIN = re.compile(
+    rf"[{_LETTER}\d](?:[{_LETTER}\d,;:%$€£–—]|-(?!-)|(?<! ) (?=[^ ])|(?<=[{_LETTER}])['’]"
+    rf"|(?<=[{_LETTER}]{{2}})\.(?= [{_LETTER}]|\Z))*"
+)
+
+
+def plain_sentences(text: str) -> list[str] | None:
+    """pysbd's sentences of ``text`` when every full stop in it is plainly a sentence end, else None.
+
+    Within :data:`_PLAIN` texts, pysbd's boundary pattern ends a sentence at each full stop it has not
+    protected, and it protects one only after an abbreviation it knows (its lookbehinds are
+    ``\\s`` + the abbreviation, so the whole word before the stop), after a single letter or a digit,
+    before ``'s`` or ``KG``, or inside quotes and brackets. So when no word before a full stop is one of
+    its abbreviations, the sentences are the text cut after each ``". "``. tests/test_sbd.py compares
+    this with pysbd on real and adversarial text; benchmarks/segment_check.py on every data set.
+    """
+    if not _PLAIN.fullmatch(text) or ". KG" in text:
+        return None
+    pieces = text.split(". ")
+    last = pieces[-1]
+    for piece in pieces[:-1] if not last.endswith(".") else pieces:
+        word = piece.rsplit(" ", 1)[-1].rstrip(".")
+        if word.lower() in _ANY_ABBREVIATION:
+            return None
+    return [piece + "." for piece in pieces[:-1]] + [last]
 
 
 class FastEnglish(English):

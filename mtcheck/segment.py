@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from mtcheck.document import Document, Paragraph, Sentence
-from mtcheck.sbd import segmenter
+from mtcheck.sbd import plain_sentences, segmenter
 
 _CLOSER_CHARS = '”»"’'
 _CLOSERS = frozenset(_CLOSER_CHARS)
@@ -222,6 +222,9 @@ def _pieces(chunk: str) -> list[str]:
         return _PLAIN_BOUNDARY.split(chunk)
     if _one_piece(chunk):
         return [chunk]
+    plain = plain_sentences(chunk)
+    if plain is not None:  # every full stop plainly ends a sentence: pysbd's cuts, without pysbd
+        return plain
     return segmenter().segment(chunk)
 
 

@@ -108,3 +108,113 @@ def test_shortcuts_skip_pysbd_steps(stock: pysbd.Segmenter) -> None:
         assert calls == 0
         segmenter().segment("Options: a. one b. two.")
         assert calls == 1
+
+
+# --- the plain-sentence path (mtcheck.sbd.plain_sentences) ------------------------------------------
+# Paragraphs of our own, one per trap: each either takes the plain path or must be left to pysbd, and
+# in both cases split_sentences must give pysbd's sentences.
+HANDWRITTEN = [
+    ("The ferry left at dawn. Passengers waited on the quay. Nobody knew why.", True),
+    ("Prices rose sharply. the council blamed the weather.", True),  # lowercase after a stop: MT201's case
+    ("The minister's plan failed. Farmers’ unions objected. It's over.", True),
+    ("Growth was 2.5 percent. Analysts expected more.", False),  # decimal
+    ("Mr. Novak met Gen. Arden. They talked.", False),  # abbreviations
+    ("The results come from J. R. Tolkien. Nobody checked.", False),  # initials
+    ("He waited... Then he left.", False),  # ellipsis
+    ("See www.example.com for details. The site opens today.", False),  # URL
+    ("Write to press@example.org today. We answer.", False),  # e-mail
+    ("He said “it is over.” Then he left.", False),  # quotes
+    ("The team (founded in 1990.) won. Fans cheered.", False),  # brackets
+    ("She asked why? Nobody answered.", False),  # question mark
+    ("The firm moved to St. Louis. Staff followed.", False),
+    ("The vote is. Tomorrow it ends.", False),  # "is" is in pysbd's abbreviation list
+    ("They signed it in may. June was quiet.", False),  # "may": a month abbreviation to pysbd
+    ("The loan went to Weber & Co. KG. It was repaid.", False),
+    ("The owner is EcoCo. KG partners paid.", False),  # pysbd keeps "Co. KG" together after any "Co"
+    ("Options were a. one and b. two. None won.", False),  # list markers
+    ("It was 1. Then 2.", False),  # numbers before a stop
+    ("He quoted 'the old rule'. Then he sat down.", False),  # a quote opening after a space
+    ("The U.S. army left. Kyiv stayed calm.", False),
+    ("Talks -- long ones -- ended. Delegates left.", False),  # pysbd's em-dash pair
+    ("The report cited Orbán. São Paulo replied. Zürich waited.", True),
+    ("Turnout hit 61% in Łódź. Officials said €2bn was spent.", True),
+    ("Rain fell.  Roads flooded.", False),  # two spaces
+    ("Costs rose by a fifth. Wages did not.", True),
+    ("Officials met on Monday; they agreed: talks resume. Details follow", True),  # no final stop
+]
+
+
+def test_plain_path_on_handwritten_paragraphs(stock: pysbd.Segmenter) -> None:
+    from mtcheck.sbd import plain_sentences
+
+    for text, plain in HANDWRITTEN:
+        assert (plain_sentences(text) is not None) == plain, text
+        if plain:
+            assert plain_sentences(text) == [s.strip() for s in stock.segment(text)], text
+        with pytest.MonkeyPatch.context() as m:
+            expected_pieces = stock.segment(text)
+            m.setattr(segment_module, "_pieces", lambda chunk, pieces=expected_pieces: pieces)
+            m.setattr(segment_module, "_one_piece", lambda chunk: False)
+            expected = split_sentences(text, 0, len(text))
+        assert split_sentences(text, 0, len(text)) == expected, text
+
+
+# Words for random plain-looking paragraphs: ordinary ones, and the traps of the plain path (pysbd's
+# abbreviations written without their full stop, single letters, numbers, apostrophes, placeholders).
+PLAIN_WORDS = (  # noqa: SIM905
+    "the minister said talks would resume in Brussels on Monday after allies met officials from Kyiv "
+    "and Warsaw were quiet prices rose sharply farmers protested Orbán São Łódź country's farmers’ "
+    "well-known 61% €2bn 1,000 2024 5 10 it's"
+).split(" ")
+TRAPS = (  # noqa: SIM905
+    "Gen gen St st Mr mr No no Is is may May mass Mass ill wash co Co KG US us Jan jan Inc inc fig est "
+    "EcoCo vs etc Jr Dr Sen ave a A I i v x p e g U S ok OK eg ie ƪ ȸ ȹ -- ' ‘ 3 12 Ph pm am mg km"
+).split(" ")
+
+
+def _plain_like(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        pool = PLAIN_WORDS if rng.random() < 0.4 else PLAIN_WORDS + TRAPS
+        sentences = [
+            " ".join(rng.choice(pool) for _ in range(rng.randint(1, 9))) for _ in range(rng.randint(1, 5))
+        ]
+        glue = rng.choice([". ", ". ", ". ", ".  ", "."])
+        text = glue.join(s[:1].upper() + s[1:] for s in sentences) + rng.choice(["", ".", ".", "!"])
+        out.append(text)
+    return out
+
+
+def test_plain_path_matches_pysbd_on_random_paragraphs(stock: pysbd.Segmenter) -> None:
+    from mtcheck.sbd import plain_sentences
+
+    texts = _plain_like(4000, seed=16)
+    taken = 0
+    for text in texts:
+        plain = plain_sentences(text)
+        if plain is not None:
+            taken += 1
+            assert plain == [s.strip() for s in stock.segment(text)], text
+    # Both kinds must be common for this to test anything: taken, and refused (a trap in the text).
+    assert taken > 500 and len(texts) - taken > 1000
+
+
+def test_rule_groups_run_only_where_they_can_match() -> None:
+    from mtcheck.sbd import _Processor
+
+    calls: list[str] = []
+    with pytest.MonkeyPatch.context() as m:
+        for name in ("replace_numbers", "between_punctuation"):
+            original = getattr(_Processor, name)
+
+            def counting(self, *args, _name=name, _original=original):  # type: ignore[no-untyped-def]
+                calls.append(_name)
+                return _original(self, *args)
+
+            m.setattr(_Processor, name, counting)
+        # Goes to pysbd (an abbreviation), but has no digit, quote or bracket.
+        assert segmenter().segment("Mr. Novak left. Talks ended.") == ["Mr. Novak left. ", "Talks ended."]
+        assert calls == []
+        segmenter().segment("Mr. Novak said “it is 2.5 percent.” Talks ended.")
+        assert calls.count("replace_numbers") == 1 and "between_punctuation" in calls

@@ -6,7 +6,7 @@ in-process the way the CLI does (read JSONL -> Checker.run) and writes benchmark
 Rules only runs at the default (worker processes, one per CPU: mtcheck.procpool) and with
 ``threads = 1`` (one process), alternating, ``--repeats`` times each; the medians are reported. CPU
 seconds include the worker processes'. ``--pool-cutoff`` times small batches both ways and an empty
-pool's start-up, which is how pipeline.POOL_MIN_ARTICLES was chosen.
+pool's start-up, which is how pipeline.POOL_MIN_CHARS was chosen.
 
 The machine is shared, so absolute numbers move with its load (reported next to them). --baseline REV
 compares with the mtcheck package of an older git revision side by side: both run the same batch in
@@ -86,8 +86,8 @@ def pool_cutoff(path: Path, sizes: tuple[int, ...] = (2, 4, 8, 12, 16, 24, 32, 4
 
     lines = path.read_text(encoding="utf-8").splitlines()
     rows = []
-    saved = pipeline.POOL_MIN_ARTICLES
-    pipeline.POOL_MIN_ARTICLES = 1  # time the pool at every size
+    saved = pipeline.POOL_MIN_CHARS
+    pipeline.POOL_MIN_CHARS = 0  # time the pool at every size
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for n in sizes:
@@ -98,19 +98,27 @@ def pool_cutoff(path: Path, sizes: tuple[int, ...] = (2, 4, 8, 12, 16, 24, 32, 4
                     for name, threads in (("one_process", 1), ("pool", None)):
                         times[name].append(timed_cpu(small, Config(fluency=False, threads=threads))[0])
                 one, pool = statistics.median(times["one_process"]), statistics.median(times["pool"])
-                rows.append({"articles": n, "one_process_ms": round(1000 * one, 1),
+                chars = sum(len(json.loads(line)["mt"]) for line in lines[:n])
+                rows.append({"articles": n, "characters": chars, "one_process_ms": round(1000 * one, 1),
                              "pool_ms": round(1000 * pool, 1), "ratio": round(one / pool, 2)})  # fmt: skip
     finally:
-        pipeline.POOL_MIN_ARTICLES = saved
+        pipeline.POOL_MIN_CHARS = saved
     starts = []
     workers = procpool.default_workers()
     for _ in range(repeats):
         start = time.perf_counter()
         list(procpool.run_ordered(lambda a, b: b - a, 2 * workers, workers, warm=0))
         starts.append(time.perf_counter() - start)
+    start_s = statistics.median(starts)
+    largest = rows[-1]
+    rate = largest["characters"] / (largest["one_process_ms"] / 1000)
     return {
-        "workers": procpool.default_workers(),
-        "empty_pool_start_and_stop_ms": round(1000 * statistics.median(starts), 1),
+        "workers": workers,
+        "empty_pool_start_and_stop_ms": round(1000 * start_s, 1),
+        "one_process_characters_per_second": round(rate),
+        # Pooled time ~ start + t / workers: the pool wins once t > start * workers / (workers - 1).
+        "break_even_characters": round(rate * start_s * workers / max(1, workers - 1)),
+        "pool_min_chars": saved,
         "batches": rows,
         "load_average_1min": round(os.getloadavg()[0], 2),
     }
@@ -244,10 +252,15 @@ def main() -> None:
         )
         if args.pool_cutoff:
             results["pool_cutoff"] = cutoff = pool_cutoff(path)
-            print(f"pool start and stop: {cutoff['empty_pool_start_and_stop_ms']} ms; small batches:")
+            print(
+                f"pool start and stop: {cutoff['empty_pool_start_and_stop_ms']} ms; break-even "
+                f"~{cutoff['break_even_characters']} characters "
+                f"(POOL_MIN_CHARS {cutoff['pool_min_chars']}); small batches:"
+            )
             for row in cutoff["batches"]:
-                print(f"  {row['articles']:3d} articles: {row['one_process_ms']} ms in one process, "
-                      f"{row['pool_ms']} ms pooled (x{row['ratio']})")  # fmt: skip
+                one, pooled = row["one_process_ms"], row["pool_ms"]
+                print(f"  {row['articles']:3d} articles ({row['characters']} characters): "
+                      f"{one} ms in one process, {pooled} ms pooled (x{row['ratio']})")  # fmt: skip
         if args.baseline:
             compared = compare_with(args.baseline, path, args.rounds)
             results["rules_only_vs_baseline"] = compared

@@ -38,10 +38,13 @@ Progress = Callable[[int], None]
 # language-model pass still fills every CTranslate2 worker with several batches (16 news articles are
 # ~3,000 tokens: a dozen 256-token batches).
 PIPELINE_SHARD = 16
-# Fewest articles for which a rules-only batch forks worker processes (Checker._rules_workers): below
-# this, starting the pool costs more than the second core saves. Measured: see POOL_START in
-# benchmarks/batch_speed.py --pool-cutoff.
-POOL_MIN_ARTICLES = 16
+# Fewest characters of text for which a rules-only batch forks worker processes (Checker._rules_workers):
+# below this, starting the pool costs more than the second core saves. Measured on the 2-core machine
+# (benchmarks/batch_speed.py --pool-cutoff): starting and stopping a two-worker pool takes 24-33 ms and
+# one process checks 255,000-370,000 characters a second, so two workers break even at about
+# 2 x 33 ms x 370,000 = 24,000 characters; the margin covers a busy machine, where the second core is
+# only partly there. 40,000 characters: about eleven 600-word articles.
+POOL_MIN_CHARS = 40_000
 # (stage, done, total) while a model stage runs, e.g. ("fluency", 96, 400) in scored rows.
 StageProgress = Callable[[str, int, int], None]
 
@@ -449,10 +452,10 @@ class Checker:
 
         Only rules-only batches: no fluency, and no article with a re-translation or a source (their
         model stages batch across articles in this process). ``threads`` sets the count (default: one
-        per CPU, :func:`mtcheck.procpool.default_workers`); batches under ``POOL_MIN_ARTICLES`` and
-        systems without ``fork`` run here.
+        per CPU, :func:`mtcheck.procpool.default_workers`); batches under ``POOL_MIN_CHARS`` characters
+        and systems without ``fork`` run here.
         """
-        if self.fluency_on or len(articles) < POOL_MIN_ARTICLES:
+        if self.fluency_on or len(articles) < 2 or sum(len(a.text) for a in articles) < POOL_MIN_CHARS:
             return 1
         if any(a.reference is not None or (a.source and a.source.strip()) for a in articles):
             return 1

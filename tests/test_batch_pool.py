@@ -113,13 +113,20 @@ def test_progress_counts_every_article_chunk_by_chunk() -> None:
 
 
 def test_small_batches_and_batches_with_model_work_stay_in_one_process() -> None:
-    small = _articles(pipeline.POOL_MIN_ARTICLES - 3)  # + 2 bad inputs: still under the cutoff
+    articles = _articles(40)
+    small = []
+    while sum(len(a.text) for a in small) + len(articles[len(small)].text) < pipeline.POOL_MIN_CHARS:
+        small.append(articles[len(small)])
+    assert len(small) >= 3
     procpool.last_pids.clear()
     _report(small, threads=2)
     assert procpool.last_pids == []
+    _report(articles[: len(small) + 1], threads=2)  # one more article: over the cutoff, pooled
+    assert len(procpool.last_pids) > 1
     # A re-translation is aligned (and may be embedded) in this process, batched across articles.
     with_ref = _articles(30)
     with_ref[5] = Article(with_ref[5].id, with_ref[5].text, reference=with_ref[6].text)
+    procpool.last_pids.clear()
     _report(with_ref, threads=2)
     assert procpool.last_pids == []
 

@@ -114,11 +114,12 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside ``text[start:end]`` that tile it (only whitespace between them)."""
     # Inside a paragraph a line break is a soft wrap; pysbd would split there. Same length, same offsets.
     chunk = text[start:end].replace("\n", " ")
-    if chunk and not chunk[0].isspace() and not chunk[-1].isspace() and _one_piece(chunk):
+    one = _one_piece(chunk)
+    if one and chunk and not chunk[0].isspace() and not chunk[-1].isspace():
         # Nothing below can cut or move a one-piece paragraph (no full stop inside, nothing glued
         # after its end); most headlines and every sentence of the hostile one-line-per-word shapes.
         return [(start, end)]
-    pieces = _pieces(chunk)
+    pieces = [chunk] if one else _pieces(chunk)
     spans: list[tuple[int, int]] = []
     cursor = 0
     for piece in pieces:
@@ -217,11 +218,10 @@ def _split_after_words(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[i
 
 
 def _pieces(chunk: str) -> list[str]:
-    """Sentences as pysbd finds them, without running it where it cannot split."""
+    """Sentences as pysbd finds them in a chunk that is not one piece (see _one_piece), without
+    running pysbd where every full stop plainly ends a sentence."""
     if len(chunk) > _PYSBD_MAX_CHARS:
         return _PLAIN_BOUNDARY.split(chunk)
-    if _one_piece(chunk):
-        return [chunk]
     plain = plain_sentences(chunk)
     if plain is not None:  # every full stop plainly ends a sentence: pysbd's cuts, without pysbd
         return plain

@@ -139,6 +139,8 @@ HANDWRITTEN = [
     ("The report cited Orbán. São Paulo replied. Zürich waited.", True),
     ("Turnout hit 61% in Łódź. Officials said €2bn was spent.", True),
     ("Rain fell.  Roads flooded.", False),  # two spaces
+    ("He wrote “a\\(b. c-d” and left. Then “x.” Y said.", False),  # a backslash inside quotes
+    ("She said (see p. 4. and [note 2.]) it was 'odd. really'. Done.", False),
     ("Costs rose by a fifth. Wages did not.", True),
     ("Officials met on Monday; they agreed: talks resume. Details follow", True),  # no final stop
 ]

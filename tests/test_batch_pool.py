@@ -203,3 +203,23 @@ def test_ctrl_c_during_a_pooled_batch_exits_130_in_one_line(tmp_path: Path) -> N
     assert proc.returncode == 130
     assert err.decode() == "mtcheck: interrupted\n"
     assert not [w for w in workers if Path(f"/proc/{w}").exists()]
+
+
+def test_cli_batch_pooled_is_quiet_and_identical_to_one_process(tmp_path: Path) -> None:
+    articles = _articles(60, seed=13)
+    path = tmp_path / "batch.jsonl"
+    lines = [json.dumps({"id": a.id, "mt": a.text}) + "\n" for a in articles]
+    path.write_text("".join(lines), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "true"}
+    outs = []
+    for threads in ("1", "2"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "mtcheck", "batch", str(path), "--no-fluency", "--threads", threads,
+             "--max-chars", "10000", "-f", "json"],
+            capture_output=True, text=True, env=env, timeout=300,
+        )  # fmt: skip
+        assert proc.returncode in (0, 1), proc.stderr  # 1: the gate failed on the faults, as it should
+        outs.append((proc.stdout, proc.stderr))
+    assert outs[0] == outs[1]
+    report = json.loads(outs[1][0])
+    assert outs[1][1] == "" and len(report["documents"]) == 60 and len(report["errors"]) == 2

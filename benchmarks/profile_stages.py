@@ -27,9 +27,10 @@ Sections (each written to benchmarks/results/profile_stages.json; a run keeps th
   both runtimes in one process: per-token surprisal differences, sentence fluency differences, and
   sentences whose fluency crosses MT901's threshold.
 - ``batch_layouts``: a full-check batch of ``--articles`` dev articles (`mtcheck batch`, fresh processes,
-  alternating for ``--rounds``) with one CTranslate2 worker and no pipelining (the previous default),
-  one single-threaded worker per CPU, and workers plus the pipelined batch (rules of one shard while
-  the models work on the next; the default): wall and CPU seconds, peak RSS, load before each run.
+  alternating for ``--rounds``) with one CTranslate2 worker and no pipelining (``--threads 1``), one
+  single-threaded worker per CPU (the default), and workers plus the pipelined batch (rules of one
+  shard while the models work on the next; pipeline.PIPELINED, off by default): wall and CPU
+  seconds, peak RSS, load before each run.
 - ``baseline`` (with ``--baseline REV``): a full `mtcheck check` of the example and a full
   `mtcheck batch` of the dev articles, this tree against REV's mtcheck, alternating in fresh
   processes (same venv, same model store), with each child's peak RSS.
@@ -714,11 +715,12 @@ def section_lm_runtime_equivalence(args: argparse.Namespace) -> dict:
 
 
 # --- batch_layouts (issue 16, session 4): how a full-check batch uses the CPU cores ----------------------
-# A fresh `mtcheck batch` process with the pipeline's shard size set first (a size past the batch: no
-# pipelining); prints nothing itself, the wrapper measures it.
+# A fresh `mtcheck batch` process with pipelining allowed and its shard size set first (a size past the
+# batch: no pipelining); prints nothing itself, the wrapper measures it.
 _LAYOUT_CHILD = (
     "import sys\n"
     "from mtcheck import pipeline\n"
+    "pipeline.PIPELINED = True\n"
     "pipeline.PIPELINE_SHARD = int(sys.argv[1])\n"
     "from mtcheck.cli import main\n"
     "sys.argv = ['mtcheck', *sys.argv[2:]]\n"
@@ -739,10 +741,11 @@ _WRAP_CPU = (
 
 def section_batch_layouts(args: argparse.Namespace) -> dict:
     """A full-check batch of ``--articles`` dev articles in three thread layouts, fresh processes,
-    alternating for ``--rounds``: ``serial`` (one CTranslate2 worker, no pipelining: the previous
-    default), ``workers`` (one single-threaded worker per CPU, device.ct2_workers), ``workers_pipelined``
-    (the default: workers, and the rules of one shard of articles run while the models work on the
-    next, pipeline.PIPELINE_SHARD). Wall and CPU seconds, peak RSS, load before each run."""
+    alternating for ``--rounds``: ``serial`` (one CTranslate2 worker, no pipelining: ``--threads 1``),
+    ``workers`` (one single-threaded worker per CPU, device.ct2_workers: the default), ``workers_pipelined``
+    (workers, and the rules of one shard of articles run while the models work on the next:
+    pipeline.PIPELINED, off by default since session 5). Wall and CPU seconds, peak RSS, load before
+    each run."""
     from mtcheck.pipeline import PIPELINE_SHARD
 
     layouts = {

@@ -38,6 +38,12 @@ Progress = Callable[[int], None]
 # language-model pass still fills every CTranslate2 worker with several batches (16 news articles are
 # ~3,000 tokens: a dozen 256-token batches).
 PIPELINE_SHARD = 16
+# Whether a full-check batch of more than PIPELINE_SHARD articles is pipelined at all. Off: side by side
+# it gave no gain that survived a second round (quiet, 100 articles: 1.58x one worker against 1.64x for
+# two workers alone; loaded, 40 articles, two rounds: 24.0 and 46.8 s against 25.8 and 29.4 s) and
+# held ~170 MB more at its peak (1,179-1,232 MB against 1,008-1,074 MB; benchmarks/profile_stages.py
+# --sections batch_layouts, results/profile_stages_layouts_s5.json).
+PIPELINED = False
 # Fewest characters of text for which a rules-only batch forks worker processes (Checker._rules_workers):
 # below this, starting the pool costs more than the second core saves. Measured on the 2-core machine
 # (benchmarks/batch_speed.py --pool-cutoff): starting and stopping a two-worker pool takes 24-33 ms and
@@ -437,13 +443,14 @@ class Checker:
         """Check a batch; an article that fails is reported as an error and the rest go on.
 
         With ``strict`` (a single article on the command line) the first input error is raised.
-        With fluency on and more than ``PIPELINE_SHARD`` articles, :meth:`_run_pipelined` runs the
-        rules of one shard while the models work on the next.
+        A rules-only batch may run in worker processes (:meth:`_rules_workers`). With ``PIPELINED``
+        (off by default), fluency on and more than ``PIPELINE_SHARD`` articles, :meth:`_run_pipelined`
+        runs the rules of one shard while the models work on the next.
         """
         workers = 1 if strict else self._rules_workers(articles)
         if workers > 1:
             return self._run_in_processes(articles, errors, progress, keep, workers)
-        if strict or not self.fluency_on or len(articles) <= PIPELINE_SHARD:
+        if strict or not self.fluency_on or not PIPELINED or len(articles) <= PIPELINE_SHARD:
             return self.judge_all(self.prepare_all(articles, errors, strict), progress, keep)
         return self._run_pipelined(articles, errors, progress, keep)
 

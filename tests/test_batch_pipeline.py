@@ -1,6 +1,6 @@
-"""A batch with fluency on runs the rules of one shard (in a second thread) while the models work on
-the next (in the caller's thread): ``Checker._run_pipelined``. The same report as one pass over every
-article, in article order.
+"""With ``pipeline.PIPELINED`` (off by default), a batch with fluency on runs the rules of one shard (in
+a second thread) while the models work on the next (in the caller's thread): ``Checker._run_pipelined``.
+The same report as one pass over every article, in article order.
 
 Wiring tests: the scorer is a small object implementing the FluencyScorer protocol (a word's surprisal
 is its unigram cost plus an excess that is high in garbled sentences), deterministic and independent of
@@ -73,6 +73,22 @@ def _run(articles: list[Article]) -> tuple[str, WordCostScorer]:
     return render(report, "json"), scorer
 
 
+@pytest.fixture
+def pipelined(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "PIPELINED", True)
+
+
+def test_batches_are_not_pipelined_by_default() -> None:
+    articles = _articles(3 * pipeline.PIPELINE_SHARD + 5)
+    _, scorer = _run(articles)
+    # One pass: MT sentences, then re-translation counterparts, each scored once for the whole batch.
+    assert scorer.threads == [threading.main_thread().name] * 2
+    config = Config(fluency=True, embeddings="off")
+    checker = Checker(config, models=ModelRegistry(config.model_settings, scorer=WordCostScorer()))
+    assert set(_judge_threads(checker, articles)) == {threading.main_thread().name}
+
+
+@pytest.mark.usefixtures("pipelined")
 def test_a_pipelined_batch_reports_exactly_what_one_pass_reports(monkeypatch: pytest.MonkeyPatch) -> None:
     articles = _articles(3 * pipeline.PIPELINE_SHARD + 5)
     pipelined, scorer = _run(articles)
@@ -98,6 +114,7 @@ def _judge_threads(checker: Checker, articles: list[Article]) -> list[str]:
     return seen
 
 
+@pytest.mark.usefixtures("pipelined")
 def test_the_rules_run_beside_the_models_and_only_when_worth_it() -> None:
     config = Config(fluency=True, embeddings="off")
     checker = Checker(config, models=ModelRegistry(config.model_settings, scorer=WordCostScorer()))
@@ -111,6 +128,7 @@ def test_the_rules_run_beside_the_models_and_only_when_worth_it() -> None:
     assert set(_judge_threads(rules_only, _articles(3 * pipeline.PIPELINE_SHARD))) == {main}
 
 
+@pytest.mark.usefixtures("pipelined")
 def test_an_error_in_a_later_shard_reaches_the_caller() -> None:
     class Broken(WordCostScorer):
         def surprisals(self, texts, progress=None):

@@ -50,9 +50,16 @@ from _mqm import error_spans, grouped_records  # noqa: E402
 from mqm_eval import kendall_tau_b, mcc  # noqa: E402
 from qe_features import DATA, cache_dir  # noqa: E402
 
-from mtcheck.qe.features import BASE_FEATURES, FEATURES  # noqa: E402
+from mtcheck.qe.features import BASE_FEATURES, CONTEXT, FEATURES, context_columns  # noqa: E402
 from mtcheck.qe.findings import runs  # noqa: E402
-from mtcheck.qe.model import SENTENCE_FEATURES, columns, sentence_aggregates  # noqa: E402
+from mtcheck.qe.model import (  # noqa: E402
+    PRIOR,
+    SENTENCE_FEATURES,
+    columns,
+    log_odds,
+    prior_columns,
+    sentence_aggregates,
+)
 from mtcheck.qe.words import Word  # noqa: E402
 
 SETTINGS = ("ref", "alt")
@@ -61,6 +68,9 @@ THRESHOLDS = np.round(np.arange(0.2, 0.91, 0.025), 3)
 OUT = ROOT / "benchmarks" / "results" / "qe_cv.json"
 MODEL = ROOT / "mtcheck" / "data" / "qe-word-v2.json"
 VERSION = "qe-word-v2"  # v2: agreement features, columns chosen per variant
+# HistGradientBoosting holds out a random 10% for early stopping (on by default past 10,000 rows):
+# a fixed seed makes a refit on the same data write the same file.
+SEED = 0
 
 
 # --- data ------------------------------------------------------------------------------------------
@@ -75,6 +85,17 @@ class Setting:
         z = np.load(base.with_suffix(".npz"))
         self.name = name
         self.x, self.y = z["x"], z["y"]
+        self.article, self.sentence = z["article"], z["sentence"]
+        if self.x.shape[1] == len(FEATURES) - len(CONTEXT):
+            # A cache written before the CONTEXT block: the same arithmetic as a check computes it.
+            ctx = context_columns(self.x, self.article * 100_000 + self.sentence)
+            self.x = np.concatenate([self.x, ctx], axis=1)
+        if fluency in PRIORS:
+            # The MLQE-PE prior's log-odds as one more column (index len(FEATURES)): fitted on MLQE-PE
+            # only, so it carries nothing of any MQM fold.
+            spec = PRIORS[fluency]
+            prior = log_odds(spec["word"], self.x[:, [FEATURES.index(n) for n in spec["columns"]]])
+            self.x = np.concatenate([self.x, prior[:, None].astype(np.float32)], axis=1)
         self.article, self.sentence, self.span = z["article"], z["sentence"], z["span"]
         self.meta = json.loads(base.with_suffix(".json").read_text())
         self.doc = np.array([self.meta[a]["doc"] for a in self.article])
@@ -129,11 +150,21 @@ def make(kind: str):
         return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
     if kind == "trees_small":
         return HistGradientBoostingClassifier(
-            max_iter=150, learning_rate=0.05, max_leaf_nodes=8, min_samples_leaf=50, l2_regularization=1.0
+            max_iter=150,
+            learning_rate=0.05,
+            max_leaf_nodes=8,
+            min_samples_leaf=50,
+            l2_regularization=1.0,
+            random_state=SEED,
         )
     if kind == "trees":
         return HistGradientBoostingClassifier(
-            max_iter=300, learning_rate=0.05, max_leaf_nodes=16, min_samples_leaf=40, l2_regularization=1.0
+            max_iter=300,
+            learning_rate=0.05,
+            max_leaf_nodes=16,
+            min_samples_leaf=40,
+            l2_regularization=1.0,
+            random_state=SEED,
         )
     raise ValueError(kind)
 
@@ -280,8 +311,16 @@ def logloss(y: np.ndarray, p: np.ndarray) -> float:
     return float(-np.mean(y * np.log(p) + (~y) * np.log(1 - p)))
 
 
+_OOF: dict = {}
+
+
 def oof(sts: list[Setting], docs: list[str], kind: str, cols: list[int]) -> list[np.ndarray]:
-    """Out-of-fold word probabilities over ``docs`` (leave one of them out), per setting's rows."""
+    """Out-of-fold word probabilities over ``docs`` (leave one of them out), per setting's rows.
+    Memoised on (settings, docs, learner, columns): with a fixed seed a refit is identical, so the
+    evaluations with and without the prior share their common inner fits."""
+    key = (tuple(id(st) for st in sts), tuple(docs), kind, tuple(cols))
+    if key in _OOF:
+        return _OOF[key]
     out = [np.full(len(st.y), np.nan) for st in sts]
     for held in docs:
         x, y, _ = stack(sts, set(docs) - {held})
@@ -290,6 +329,7 @@ def oof(sts: list[Setting], docs: list[str], kind: str, cols: list[int]) -> list
             sel = st.doc == held
             if sel.any():
                 o[sel] = model.predict_proba(st.x[sel][:, cols])[:, 1]
+    _OOF[key] = out
     return out
 
 
@@ -388,7 +428,21 @@ def apply_sentence(spec: dict, feats: np.ndarray) -> np.ndarray:
     return 100.0 * sigmoid(-_logistic(spec, feats))
 
 
-FEATURE_SETS = {"base": BASE_FEATURES, "agree": FEATURES}
+AGREE_FEATURES = tuple(n for n in FEATURES if n not in CONTEXT)
+FEATURE_SETS = {"base": BASE_FEATURES, "agree": AGREE_FEATURES, "agree+ctx": FEATURES}
+# With --prior: the same sets plus the MLQE-PE prior's column.
+PRIOR_SETS = {"agree+prior": (*AGREE_FEATURES, PRIOR), "agree+ctx+prior": (*FEATURES, PRIOR)}
+NAMES = (*FEATURES, PRIOR)  # column names of Setting.x (the last only with --prior)
+# fluency -> the fitted prior spec ({"columns", "word", ...}); empty without --prior.
+PRIORS: dict[bool, dict] = {}
+
+
+def set_columns(fluency: bool, fs: str) -> list[int]:
+    """Indices into ``Setting.x`` of feature set ``fs``: its FEATURES columns, then the prior's."""
+    names = {**FEATURE_SETS, **PRIOR_SETS}[fs]
+    return columns(fluency, names) + ([len(FEATURES)] if PRIOR in names else [])
+
+
 # Whether the sentence calibration also sees the human setting's sentences as clean (--human).
 HUMAN_CALIBRATION = [False]
 # The shipped sentence calibration's target (--sentence-label): "each" rater or "any" of them.
@@ -400,10 +454,10 @@ def train(
 ) -> dict:
     """Everything fitted on ``docs`` only: learner and feature set, word model, thresholds, sentence
     calibration. The learner x feature-set candidate with the lowest inner log-loss wins."""
-    feature_sets = feature_sets or list(FEATURE_SETS)
+    feature_sets = feature_sets or list(FEATURE_SETS) + (list(PRIOR_SETS) if fluency in PRIORS else [])
     inner = {}
     for fs in feature_sets:
-        cols = columns(fluency, FEATURE_SETS[fs])
+        cols = set_columns(fluency, fs)
         for kind in learners:
             p = oof(sts, docs, kind, cols)
             y = np.concatenate([st.y[np.isin(st.doc, docs)] for st in sts if st.trains_words])
@@ -414,7 +468,7 @@ def train(
             log(f"    inner {kind}/{fs}: log-loss {inner[(kind, fs)][0]:.4f}")
     kind, fs = min(inner, key=lambda k: inner[k][0])
     probs = inner[(kind, fs)][1]
-    cols = columns(fluency, FEATURE_SETS[fs])
+    cols = set_columns(fluency, fs)
     x, y, _ = stack(sts, set(docs))
     model = make(kind).fit(x[:, cols], y)
     calibrations = {
@@ -427,7 +481,7 @@ def train(
     return {
         "kind": kind,
         "feature_set": fs,
-        "columns": [FEATURES[i] for i in cols],
+        "columns": [NAMES[i] for i in cols],
         "cols": cols,
         "model": model,
         "word": export(model, kind),
@@ -576,6 +630,41 @@ def baseline(st: Setting) -> dict:
     }
 
 
+PRIOR_LEARNER = "trees_small"
+
+
+def fit_prior(fluency: bool) -> dict:
+    """The MLQE-PE prior for one variant: ``PRIOR_LEARNER`` on the rows of ``benchmarks/qe_mlqe.py``
+    over ``prior_columns(fluency)``, fitted on all of them (no MQM row; nothing chosen on MQM). Also
+    its leave-one-language-pair-out word AUC on MLQE-PE itself (how well it transfers across pairs)."""
+    from sklearn.metrics import roc_auc_score
+
+    path = cache_dir() / "qe_mlqe.npz"
+    z = np.load(path)
+    x, y, pair = z["x"], z["y"], z["pair"]
+    cols = prior_columns(fluency)
+    held = {}
+    for k, name in enumerate(z["pairs"].tolist()):
+        model = make(PRIOR_LEARNER).fit(x[pair != k][:, cols], y[pair != k])
+        held[name] = round(
+            float(roc_auc_score(y[pair == k], model.predict_proba(x[pair == k][:, cols])[:, 1])), 3
+        )
+    model = make(PRIOR_LEARNER).fit(x[:, cols], y)
+    return {
+        "columns": [FEATURES[i] for i in cols],
+        "word": export(model, PRIOR_LEARNER),
+        "training": {
+            "data": "MLQE-PE (sheffieldnlp/mlqe-pe, CC0 1.0; Fomicheva et al. 2022): the first "
+            f"{int(z['sentences']) // len(z['pairs'])} training sentences of each of "
+            f"{', '.join(z['pairs'].tolist())}, word tags from post-edits (benchmarks/qe_mlqe.py)",
+            "data_sha256": hashlib.sha256(path.read_bytes()).hexdigest()[:16],
+            "words": len(y),
+            "bad_share": round(float(y.mean()), 3),
+            "word_auc_leave_one_pair_out": held,
+        },
+    }
+
+
 def data_hash() -> str:
     return hashlib.sha256(DATA.read_bytes()).hexdigest()[:16]
 
@@ -605,8 +694,20 @@ def main() -> None:
         help="the shipped sentence calibration's target: each rater's judgement (default) or a Major "
         "by any of the three",
     )
+    parser.add_argument(
+        "--prior",
+        action="store_true",
+        help="offer the MLQE-PE prior (benchmarks/qe_mlqe.py's cache) as one more column to the nested "
+        "choice, and cross-validate without it side by side on the same folds",
+    )
     parser.add_argument("--out", type=Path, default=OUT, help="results file")
     parser.add_argument("--no-ship", action="store_true", help="cross-validate only; leave the model file")
+    parser.add_argument(
+        "--model-out",
+        type=Path,
+        default=MODEL,
+        help="where the fitted model file goes (default: the shipped one)",
+    )
     args = parser.parse_args()
     HUMAN_CALIBRATION[0] = args.human
     SENTENCE_LABEL[0] = args.sentence_label
@@ -618,18 +719,36 @@ def main() -> None:
         human = cache_dir() / f"qe_features_human{'' if fluency else '_nofluency'}.npz"
         return [*SETTINGS, "human"] if human.is_file() else list(SETTINGS)
 
+    if args.prior:
+        for f in variants_run:
+            PRIORS[f] = fit_prior(f)
     all_sts = {f: [Setting(s, f) for s in settings_of(f)] for f in variants_run}
     sts = next(iter(all_sts.values()))
     result: dict = {
         "data": str(DATA.name),
         "data_sha256": data_hash(),
         "features": list(FEATURES),
-        "feature_sets": {k: list(v) for k, v in FEATURE_SETS.items()},
+        "feature_sets": {k: list(v) for k, v in {**FEATURE_SETS, **PRIOR_SETS}.items()},
         "words": {st.name: len(st.y) for st in sts},
         "bad_share": {st.name: round(float(st.y.mean()), 3) for st in sts},
         "human_calibration": args.human,
         "sentence_label": args.sentence_label,
     }
+    if PRIORS:
+        from sklearn.metrics import roc_auc_score
+
+        result["prior"] = {
+            ("fluency" if f else "nofluency"): {
+                **spec["training"],
+                # Descriptive (nothing fitted on MQM): the prior alone on the MQM words.
+                "mqm_word_auc": {
+                    st.name: round(float(roc_auc_score(st.y, st.x[:, -1])), 3)
+                    for st in all_sts[f]
+                    if st.trains_words
+                },
+            }
+            for f, spec in PRIORS.items()
+        }
     compare = [c for c in args.compare.split(",") if c]
     if not args.no_cv:
         for fluency, group in all_sts.items():
@@ -637,6 +756,15 @@ def main() -> None:
             result[f"baseline_rules_hazard_{tag}"] = {st.name: baseline(st) for st in group}
             result[f"cv_{tag}"] = evaluate(group, fluency, learners)
             out.write_text(json.dumps(result, indent=2) + "\n")
+            # Side by side on the same folds (the inner fits are shared): last session's candidates
+            # (no CONTEXT, no prior) and, with --prior, every candidate but the prior's.
+            result[f"cv_{tag}_before"] = evaluate(group, fluency, learners, feature_sets=["base", "agree"])
+            out.write_text(json.dumps(result, indent=2) + "\n")
+            if PRIORS:
+                result[f"cv_{tag}_without_prior"] = evaluate(
+                    group, fluency, learners, feature_sets=list(FEATURE_SETS)
+                )
+                out.write_text(json.dumps(result, indent=2) + "\n")
             for fs in compare:
                 result[f"cv_{tag}_only_{fs}"] = evaluate(group, fluency, learners, feature_sets=[fs])
                 out.write_text(json.dumps(result, indent=2) + "\n")
@@ -654,6 +782,10 @@ def main() -> None:
             "thresholds": fitted["thresholds"],
             "sentence": fitted["sentence"],
         }
+        if PRIOR in fitted["columns"]:
+            variants["fluency" if fluency else "nofluency"]["prior"] = {
+                k: PRIORS[fluency][k] for k in ("columns", "word", "training")
+            }
     spec = {
         "version": VERSION,
         "features": list(FEATURES),
@@ -677,8 +809,8 @@ def main() -> None:
         },
         "variants": variants,
     }
-    MODEL.parent.mkdir(parents=True, exist_ok=True)
-    MODEL.write_text(json.dumps(spec, separators=(",", ":")) + "\n")
+    args.model_out.parent.mkdir(parents=True, exist_ok=True)
+    args.model_out.write_text(json.dumps(spec, separators=(",", ":")) + "\n")
     result["shipped"] = {
         k: {"learner": v["learner"], "columns": v["columns"], "thresholds": v["thresholds"]}
         for k, v in variants.items()

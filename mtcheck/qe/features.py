@@ -34,7 +34,12 @@ Groups (names in ``FEATURES``; every value is a float, most in 0..1):
   member of the same closed class (weekday, month, unit, number with digits normalised, or a name:
   capitalised and not an ordinary English word, sentence-initial words included), ``name_miss`` the
   word is such a name and neither re-translation sentence nor document has it (case-folded),
-  ``neg_pair`` the aligned sentence pair's sides differ in their number of negations.
+  ``neg_pair`` the aligned sentence pair's sides differ in their number of negations;
+- the word against its own sentence (from the columns above, :func:`context_columns`):
+  ``sim_rel`` its support minus the median support of its sentence's words (a word that matches the
+  re-translation worse than the rest of its sentence), ``low_share`` the share of its sentence's
+  words with support below ``ANCHOR``, ``omit_sent`` the largest content-word omission anywhere in
+  its sentence.
 """
 
 from __future__ import annotations
@@ -59,7 +64,10 @@ SHAPE = ("zipf", "is_number", "is_cap", "is_first", "punct", "length", "headline
 FLUENCY = ("excess", "excess_ctx", "flu_sent", "flu_ref_diff")
 RULES = ("rule_error", "rule_warning", "rule_info", "rule_605", "rule_sent", "rule_mt6", "rule_flu")
 AGREE = ("ev_swap", "ev_polarity", "ev_clause", "class_swap", "name_miss", "neg_pair")
-FEATURES = SUPPORT + MISSING + SHAPE + FLUENCY + RULES + AGREE
+CONTEXT = ("sim_rel", "low_share", "omit_sent")
+# CONTEXT comes last: it is computed from the columns before it (context_columns), and a model file
+# trained before it existed reads the same leading columns.
+FEATURES = SUPPORT + MISSING + SHAPE + FLUENCY + RULES + AGREE + CONTEXT
 # The feature set of the first model files (qe-word-v1 before the agreement block): a variant that
 # lists no ``columns`` uses these (see mtcheck.qe.model.columns).
 BASE_FEATURES = SUPPORT + MISSING + SHAPE + FLUENCY + RULES[:5]
@@ -258,6 +266,25 @@ def _rules(mt: Side, findings: Sequence[Finding]) -> np.ndarray:
     return np.array(rows, dtype=np.float32).reshape(-1, len(RULES))
 
 
+def context_columns(x: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+    """The ``CONTEXT`` columns (n, 3) for rows ``x`` (n, at least every column before ``CONTEXT``) whose
+    sentence keys are ``sentence`` (n,): any hashable per-row id, equal within one sentence. Pure
+    arithmetic on the support columns, so a cached feature matrix gets the same values as a check."""
+    out = np.zeros((len(x), len(CONTEXT)), dtype=np.float32)
+    if len(x) == 0:
+        return out
+    sim, omit = x[:, INDEX["sim"]], x[:, INDEX["omit_content"]]
+    # Rows of one sentence are contiguous in both callers, but grouping by key does not rely on it.
+    _, inverse = np.unique(sentence, return_inverse=True)
+    for g in range(inverse.max() + 1):
+        rows = np.flatnonzero(inverse == g)
+        s = sim[rows]
+        out[rows, 0] = s - np.median(s)
+        out[rows, 1] = (s < ANCHOR).mean()
+        out[rows, 2] = omit[rows].max()
+    return out
+
+
 def word_rows(
     mt: Side,
     refs: Sequence[tuple[Side, Sequence[AlignedPair]]],
@@ -284,4 +311,5 @@ def word_rows(
     agree = np.min([agreement_columns(mt, ref, alignment) for ref, alignment in refs], axis=0)
     blocks = [support, missing_cols, _shape(mt), _fluency(mt, fluency), _rules(mt, findings), agree]
     x = np.concatenate(blocks, axis=1)
+    x = np.concatenate([x, context_columns(x, np.array([w.sentence for w in words]))], axis=1)
     return WordRows(words, x.astype(np.float32), matches, missing)

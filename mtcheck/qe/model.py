@@ -12,6 +12,10 @@ a file may hold only this one, which then serves both), each with:
   HistGradientBoostingClassifier (``baseline`` and ``trees``, each tree as parallel node arrays
   ``feature``, ``threshold``, ``left``, ``right``, ``leaf``, ``value``; ``x <= threshold`` goes left);
   either gives the log-odds that an expert marks the word;
+- ``prior`` (optional): a word model fitted on other data with no re-translation (MLQE-PE post-edit
+  tags; ``benchmarks/qe_train.py --prior``) over the columns it lists (``columns``, a subset of
+  ``PRIOR_FEATURES``) and a ``word`` spec as above; its log-odds is one more input of the variant's
+  ``word`` model, appended after the variant's own columns (named ``PRIOR`` in ``columns``);
 - ``thresholds``: word-probability thresholds for MT610 findings per setting (``precise``,
   ``balanced``), chosen on out-of-fold predictions of the training documents;
 - ``sentence``: a logistic regression (Platt-style calibration) from the sentence's word
@@ -36,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from mtcheck.errors import ModelError
-from mtcheck.qe.features import BASE_FEATURES, FEATURES, FLUENCY, WordRows
+from mtcheck.qe.features import BASE_FEATURES, FEATURES, FLUENCY, SHAPE, WordRows
 
 FILENAME = "qe-word-v2.json"
 SETTINGS = ("precise", "balanced")
@@ -61,6 +65,18 @@ def sentence_aggregates(probs: np.ndarray) -> list[float]:
 # mark as a spelling error, so "first sentence" predicts errors there; on a one-sentence check it
 # flagged every word. It is no evidence an editor could act on.
 UNUSED = ("headline",)
+
+
+# The pseudo-column of a variant with a ``prior``: the prior's log-odds, after the variant's own columns.
+PRIOR = "mlqe_prior"
+# What a prior may read: the columns computable without a re-translation (the word's shape and its
+# surprisal), the only ones MLQE-PE, which has none, can train.
+PRIOR_FEATURES = (*(n for n in SHAPE if n != "headline"), "excess", "excess_ctx", "flu_sent")
+
+
+def prior_columns(fluency: bool) -> list[int]:
+    """Indices into ``FEATURES`` of a prior's inputs (without fluency: the shape only)."""
+    return [FEATURES.index(n) for n in PRIOR_FEATURES if fluency or n not in FLUENCY]
 
 
 def columns(fluency: bool, names: Sequence[str] | None = None) -> list[int]:
@@ -135,7 +151,12 @@ class QualityModel:
         if len(x) == 0:
             return np.zeros(0)
         variant = self._variant(fluency)
-        return sigmoid(log_odds(variant["word"], x[:, columns(variant["fluency"], variant.get("columns"))]))
+        own = x[:, columns(variant["fluency"], variant.get("columns"))]
+        prior = variant.get("prior")
+        if prior is not None:
+            idx = [FEATURES.index(n) for n in prior["columns"]]
+            own = np.concatenate([own, log_odds(prior["word"], x[:, idx])[:, None]], axis=1)
+        return sigmoid(log_odds(variant["word"], own))
 
     def threshold(self, setting: str, fluency: bool) -> float:
         thresholds = self._variant(fluency)["thresholds"]
@@ -166,6 +187,9 @@ def load() -> QualityModel:
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise ModelError(f"the word-level quality model {FILENAME} is not installed ({exc})") from None
     spec = json.loads(raw)
-    if list(spec.get("features", [])) != list(FEATURES):
+    # A file lists the features it was trained on; later features are appended to FEATURES, so an
+    # older file still reads its own columns by index.
+    trained = list(spec.get("features", []))
+    if not trained or trained != list(FEATURES[: len(trained)]):
         raise ModelError(f"{FILENAME} was trained on other features than this mtcheck computes; retrain it")
     return QualityModel(spec, hashlib.sha256(raw).hexdigest()[:12])

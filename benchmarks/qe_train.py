@@ -54,11 +54,12 @@ from mtcheck.qe.features import BASE_FEATURES, CONTEXT, FEATURES, context_column
 from mtcheck.qe.findings import runs  # noqa: E402
 from mtcheck.qe.model import (  # noqa: E402
     PRIOR,
+    SENTENCE_EVIDENCE,
     SENTENCE_FEATURES,
     columns,
     log_odds,
     prior_columns,
-    sentence_aggregates,
+    sentence_inputs,
 )
 from mtcheck.qe.words import Word  # noqa: E402
 
@@ -369,8 +370,18 @@ def choose_thresholds(sts: list[Setting], probs: list[np.ndarray], docs: list[st
     return {"balanced": balanced, "precise": max(precise, balanced)}
 
 
+SENTENCE_INPUTS = SENTENCE_FEATURES + SENTENCE_EVIDENCE  # the columns of sentence_rows' features
+
+
+def sentence_sets(fluency: bool) -> dict[str, tuple[str, ...]]:
+    """The sentence calibration's candidate inputs: the word probabilities' aggregates alone (the
+    first files'), or with the sentence's own evidence (its fluency only with the fluency pass)."""
+    evidence = tuple(n for n in SENTENCE_EVIDENCE if fluency or n != "flu_sent")
+    return {"words": SENTENCE_FEATURES, "words+evidence": SENTENCE_FEATURES + evidence}
+
+
 def sentence_rows(st: Setting, idx: np.ndarray, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray, list]:
-    """Per sentence of the articles in ``idx``: word-probability aggregates, major label (any rater),
+    """Per sentence of the articles in ``idx``: its ``SENTENCE_INPUTS``, major label (any rater),
     key (article, sentence); ``st.rater_share[a][s]`` is the per-rater target."""
     feats, labels, keys = [], [], []
     for a in np.unique(st.article[idx]):
@@ -378,17 +389,23 @@ def sentence_rows(st: Setting, idx: np.ndarray, probs: np.ndarray) -> tuple[np.n
         n_sent = len(st.meta[a]["sentences"])
         for s in range(n_sent):
             ws = sel[st.sentence[sel] == s]
-            feats.append(sentence_aggregates(probs[ws]))
+            feats.append(sentence_inputs(SENTENCE_INPUTS, probs[ws], st.x[ws]))
             labels.append(bool(st.major[ws].any()) if len(ws) else False)
             keys.append((int(a), s))
     return np.array(feats), np.array(labels), keys
 
 
 def fit_sentence(
-    sts: list[Setting], probs: list[np.ndarray], docs: list[str], human: bool, label: str = "any"
+    sts: list[Setting],
+    probs: list[np.ndarray],
+    docs: list[str],
+    human: bool,
+    label: str = "any",
+    names: tuple[str, ...] = SENTENCE_FEATURES,
 ) -> dict:
-    """The sentence calibration on ``docs``. ``label``: ``any`` (a Major by any rater) or ``each``
-    (one example per rater, weighted by the share of raters with and without a Major)."""
+    """The sentence calibration on ``docs`` from inputs ``names``. ``label``: ``any`` (a Major by any
+    rater) or ``each`` (one example per rater, weighted by the share of raters with and without a Major)."""
+    pick = [SENTENCE_INPUTS.index(n) for n in names]
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
@@ -398,6 +415,7 @@ def fit_sentence(
             continue
         idx = np.flatnonzero(np.isin(st.doc, docs))
         f, lab, keys = sentence_rows(st, idx, p)
+        f = f[:, pick]
         if label == "any":
             xs.append(f)
             ys.append(lab)
@@ -414,7 +432,7 @@ def fit_sentence(
     lr = LogisticRegression(C=1.0, max_iter=1000).fit(scaler.transform(x), y, sample_weight=w)
     return {
         "kind": "logistic",
-        "features": list(SENTENCE_FEATURES),
+        "features": list(names),
         "mean": scaler.mean_.tolist(),
         "scale": scaler.scale_.tolist(),
         "coef": lr.coef_[0].tolist(),
@@ -425,7 +443,38 @@ def fit_sentence(
 def apply_sentence(spec: dict, feats: np.ndarray) -> np.ndarray:
     from mtcheck.qe.model import _logistic, sigmoid
 
-    return 100.0 * sigmoid(-_logistic(spec, feats))
+    pick = [SENTENCE_INPUTS.index(n) for n in spec["features"]]
+    return 100.0 * sigmoid(-_logistic(spec, feats[:, pick]))
+
+
+def brier_each(sts: list[Setting], probs: list[np.ndarray], docs: list[str], spec: dict) -> tuple[float, int]:
+    """Summed Brier score against each rater's judgement of calibration ``spec`` on ``docs``, and
+    the number of sentences."""
+    total, n = 0.0, 0
+    for st, p in zip(sts, probs, strict=True):
+        if not st.trains_words:
+            continue
+        idx = np.flatnonzero(np.isin(st.doc, docs))
+        f, _, keys = sentence_rows(st, idx, p)
+        q = apply_sentence(spec, f) / 100.0
+        share = np.array([st.rater_share[a][s] for a, s in keys])
+        total += float(np.sum((1.0 - share) * (1 - q) ** 2 + share * q**2))
+        n += len(q)
+    return total, n
+
+
+def choose_sentence_set(sts: list[Setting], probs: list[np.ndarray], docs: list[str], fluency: bool) -> dict:
+    """The calibration inputs with the lowest leave-one-document-out Brier (against each rater)
+    among ``sentence_sets``, on ``docs`` only (their out-of-fold word probabilities)."""
+    scores = {}
+    for name, names in sentence_sets(fluency).items():
+        total = n = 0
+        for held in docs:
+            spec = fit_sentence(sts, probs, [d for d in docs if d != held], False, "each", names)
+            t, k = brier_each(sts, probs, [held], spec)
+            total, n = total + t, n + k
+        scores[name] = round(total / n, 5)
+    return {"chosen": min(scores, key=scores.get), "inner_brier_each": scores}
 
 
 AGREE_FEATURES = tuple(n for n in FEATURES if n not in CONTEXT)
@@ -471,10 +520,17 @@ def train(
     cols = set_columns(fluency, fs)
     x, y, _ = stack(sts, set(docs))
     model = make(kind).fit(x[:, cols], y)
+    sets = sentence_sets(fluency)
     calibrations = {
         "mqm": fit_sentence(sts, probs, docs, human=False, label="any"),
         "mqm_each": fit_sentence(sts, probs, docs, human=False, label="each"),
+        "mqm_each_ev": fit_sentence(sts, probs, docs, False, "each", sets["words+evidence"]),
     }
+    sentence_choice = choose_sentence_set(sts, probs, docs, fluency)
+    # The shipped target (--sentence-label each, no --human) with the inputs chosen in-fold.
+    calibrations["chosen"] = calibrations[
+        "mqm_each" if sentence_choice["chosen"] == "words" else "mqm_each_ev"
+    ]
     if any(not st.trains_words for st in sts):
         calibrations["mqm+human"] = fit_sentence(sts, probs, docs, human=True, label="any")
         calibrations["mqm_each+human"] = fit_sentence(sts, probs, docs, human=True, label="each")
@@ -488,9 +544,12 @@ def train(
         "thresholds": choose_thresholds(sts, probs, docs),
         "calibrations": calibrations,
         "sentence": calibrations[
-            ("mqm_each" if SENTENCE_LABEL[0] == "each" else "mqm")
+            "chosen"
+            if SENTENCE_LABEL[0] == "each" and not HUMAN_CALIBRATION[0]
+            else ("mqm_each" if SENTENCE_LABEL[0] == "each" else "mqm")
             + ("+human" if HUMAN_CALIBRATION[0] else "")
         ],
+        "sentence_choice": sentence_choice,
         "inner_logloss": {f"{k}/{f}": round(v[0], 4) for (k, f), v in inner.items()},
         "oof": probs,
     }
@@ -501,7 +560,7 @@ def evaluate(sts: list[Setting], fluency: bool, learners, log=print, feature_set
     docs = sorted(set(sts[0].doc.tolist()))
     held_probs = [np.full(len(st.y), np.nan) for st in sts]
     fold_info = []
-    calib_names = ["mqm", "mqm_each"]
+    calib_names = ["mqm", "mqm_each", "mqm_each_ev", "chosen"]
     if any(not st.trains_words for st in sts):
         calib_names += ["mqm+human", "mqm_each+human"]
     sent_qs = {c: [defaultdict(list) for _ in sts] for c in calib_names}
@@ -519,6 +578,7 @@ def evaluate(sts: list[Setting], fluency: bool, learners, log=print, feature_set
                 "learner": fitted["kind"],
                 "feature_set": fitted["feature_set"],
                 "thresholds": fitted["thresholds"],
+                "sentence_choice": fitted["sentence_choice"],
                 "inner_logloss": fitted["inner_logloss"],
                 "seconds": round(time.perf_counter() - t0),
             }
@@ -812,7 +872,12 @@ def main() -> None:
     args.model_out.parent.mkdir(parents=True, exist_ok=True)
     args.model_out.write_text(json.dumps(spec, separators=(",", ":")) + "\n")
     result["shipped"] = {
-        k: {"learner": v["learner"], "columns": v["columns"], "thresholds": v["thresholds"]}
+        k: {
+            "learner": v["learner"],
+            "columns": v["columns"],
+            "thresholds": v["thresholds"],
+            "sentence_inputs": v["sentence"]["features"],
+        }
         for k, v in variants.items()
     }
     out.write_text(json.dumps(result, indent=2) + "\n")

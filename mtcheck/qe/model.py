@@ -19,9 +19,11 @@ a file may hold only this one, which then serves both), each with:
 - ``thresholds``: word-probability thresholds for MT610 findings per setting (``precise``,
   ``balanced``), chosen on out-of-fold predictions of the training documents;
 - ``sentence``: a logistic regression (Platt-style calibration) from the sentence's word
-  probabilities (``SENTENCE_FEATURES``) to the chance that an expert finds no major error (fitted
-  with each of the dev data's three raters per sentence as one example: see the file's
-  ``training.sentence_calibration_target``).
+  probabilities (``SENTENCE_FEATURES``) and, when its ``features`` list them, the sentence's own
+  evidence (``SENTENCE_EVIDENCE``: the mean of that feature column over the sentence's words) to
+  the chance that an expert finds no major error (fitted with each of the dev data's three raters
+  per sentence as one example: see the file's ``training.sentence_calibration_target``; the inputs
+  are chosen in training, see ``benchmarks/qe_train.py``).
 
 JSON, not pickle: loading the file runs no code.
 """
@@ -45,6 +47,10 @@ from mtcheck.qe.features import BASE_FEATURES, FEATURES, FLUENCY, SHAPE, WordRow
 FILENAME = "qe-word-v2.json"
 SETTINGS = ("precise", "balanced")
 SENTENCE_FEATURES = ("sum", "max", "top3", "frac_half", "log_words")
+# Sentence-level evidence a calibration may also read (each constant within a sentence, or nearly:
+# its mean over the sentence's words): the aligned pair's BERTScore F1 and chrF, no counterpart
+# sentence, the sentence's fluency.
+SENTENCE_EVIDENCE = ("sent_sim", "sent_chrf", "unaligned", "flu_sent")
 
 
 def sentence_aggregates(probs: np.ndarray) -> list[float]:
@@ -59,6 +65,23 @@ def sentence_aggregates(probs: np.ndarray) -> list[float]:
         float((probs >= 0.5).mean()),
         math.log1p(len(probs)),
     ]
+
+
+def sentence_inputs(names: Sequence[str], probs: np.ndarray, x: np.ndarray) -> list[float]:
+    """The calibration's inputs ``names`` for one sentence: word-probability aggregates
+    (``SENTENCE_FEATURES``) from ``probs`` (k,), evidence means (``SENTENCE_EVIDENCE``) from its
+    feature rows ``x`` (k, len(FEATURES)); 0.0 for a sentence without words. ModelError on another
+    name (a file this code cannot read)."""
+    agg = dict(zip(SENTENCE_FEATURES, sentence_aggregates(probs), strict=True))
+    out = []
+    for n in names:
+        if n in agg:
+            out.append(agg[n])
+        elif n in SENTENCE_EVIDENCE:
+            out.append(float(x[:, FEATURES.index(n)].mean()) if len(x) else 0.0)
+        else:
+            raise ModelError(f"{FILENAME}: unknown sentence-calibration input {n!r}")
+    return out
 
 
 # Computed but not used: on the MQM data the first segment is a headline whose title casing raters
@@ -169,12 +192,13 @@ class QualityModel:
     ) -> dict[int, float]:
         """Sentence index -> chance in % that an expert finds no major error (every sentence given)."""
         spec = self._variant(fluency)["sentence"]
-        by_sentence: dict[int, list[float]] = {i: [] for i in range(sentences)}
-        for w, p in zip(rows.words, probs, strict=True):
-            by_sentence[w.sentence].append(float(p))
+        names = spec.get("features", SENTENCE_FEATURES)
+        by_sentence: dict[int, list[int]] = {i: [] for i in range(sentences)}
+        for k, w in enumerate(rows.words):
+            by_sentence[w.sentence].append(k)
         out = {}
-        for i, ps in by_sentence.items():
-            z = _logistic(spec, np.asarray([sentence_aggregates(np.asarray(ps))]))[0]
+        for i, ks in by_sentence.items():
+            z = _logistic(spec, np.asarray([sentence_inputs(names, probs[ks], rows.x[ks])]))[0]
             out[i] = 100.0 * float(sigmoid(np.asarray(-z)))  # the regression predicts a major error
         return out
 

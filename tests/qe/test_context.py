@@ -94,3 +94,32 @@ def test_dropped_clause_marks_the_whole_sentence(rows_of, mt: str, dropped: str)
     longer = rows_of(mt, mt[:-1] + dropped + ".")
     assert all(x[INDEX["omit_sent"]] == 0 for x in same.values())
     assert all(x[INDEX["omit_sent"]] > 0.3 for x in longer.values())
+
+
+def test_sentence_calibration_reads_sentence_evidence() -> None:
+    # A calibration that reads the aligned pair's chrF (and the largest word probability, with a
+    # zero coefficient): quality = 100 * sigmoid(-(2 - 4 * chrf)), worked out by hand below.
+    from mtcheck.qe.features import WordRows
+    from mtcheck.qe.model import QualityModel
+    from mtcheck.qe.words import Word
+
+    spec = {"kind": "logistic", "features": ["max", "sent_chrf"], "mean": [0.0, 0.0], "scale": [1.0, 1.0],
+            "coef": [0.0, -4.0], "intercept": 2.0}  # fmt: skip
+    model = QualityModel(
+        {"version": "t", "variants": {"nofluency": {"fluency": False, "sentence": spec}}}, "x"
+    )
+    words = [Word(0, 0, 3, "One"), Word(0, 4, 7, "two"), Word(1, 8, 13, "three")]
+    x = np.zeros((3, len(FEATURES)), dtype=np.float32)
+    x[:2, INDEX["sent_chrf"]] = 0.5
+    x[2, INDEX["sent_chrf"]] = 1.0
+    q = model.sentence_quality(WordRows(words, x), np.array([0.9, 0.1, 0.2]), 3, fluency=False)
+    assert q[0] == pytest.approx(50.0)  # z = 2 - 2 = 0
+    assert q[1] == pytest.approx(100 / (1 + np.exp(-2.0)))  # z = 2 - 4 = -2
+    assert q[2] == pytest.approx(100 / (1 + np.exp(2.0)))  # no words: chrF 0, z = 2
+    bad = {**spec, "features": ["max", "colour"]}
+    from mtcheck.errors import ModelError
+
+    with pytest.raises(ModelError):
+        QualityModel(
+            {"version": "t", "variants": {"nofluency": {"fluency": False, "sentence": bad}}}, "x"
+        ).sentence_quality(WordRows(words, x), np.array([0.9, 0.1, 0.2]), 2, fluency=False)

@@ -27,7 +27,15 @@ document tau. The current rules + hazard score (incl. MT605) are scored on the s
 The shipped model is then fitted the same way on all six documents. Results:
 ``benchmarks/results/qe_cv.json``.
 
-Usage: python benchmarks/qe_train.py [--quick]
+Candidates beyond the default, each offered to the same nested choice only when asked, and
+cross-validated side by side with the default candidates on the same folds (the learners are
+seeded, ``SEED``, so shared inner fits are identical and a refit writes the same file):
+``--context`` the CONTEXT columns; ``--prior`` a prior fitted on MLQE-PE alone
+(``benchmarks/qe_mlqe.py`` first), its log-odds one more column; ``--sentence-evidence`` the
+sentence's own evidence as calibration inputs.
+
+Usage: python benchmarks/qe_train.py [--compare ""] [--no-cv | --no-ship] [--model-out PATH]
+       python benchmarks/qe_train.py --prior --context --sentence-evidence --compare "" --no-ship
 """
 
 from __future__ import annotations
@@ -373,9 +381,15 @@ def choose_thresholds(sts: list[Setting], probs: list[np.ndarray], docs: list[st
 SENTENCE_INPUTS = SENTENCE_FEATURES + SENTENCE_EVIDENCE  # the columns of sentence_rows' features
 
 
+# Whether the sentence calibration may also read the sentence's own evidence (--sentence-evidence).
+SENTENCE_EVIDENCE_OFFERED = [False]
+
+
 def sentence_sets(fluency: bool) -> dict[str, tuple[str, ...]]:
-    """The sentence calibration's candidate inputs: the word probabilities' aggregates alone (the
-    first files'), or with the sentence's own evidence (its fluency only with the fluency pass)."""
+    """The sentence calibration's inputs: the word probabilities' aggregates alone (the first
+    files'), and ``words+evidence``, with the sentence's own evidence (its fluency only with the
+    fluency pass). Both are always fitted and reported; only with --sentence-evidence is the second
+    offered to the in-fold choice."""
     evidence = tuple(n for n in SENTENCE_EVIDENCE if fluency or n != "flu_sent")
     return {"words": SENTENCE_FEATURES, "words+evidence": SENTENCE_FEATURES + evidence}
 
@@ -467,7 +481,10 @@ def choose_sentence_set(sts: list[Setting], probs: list[np.ndarray], docs: list[
     """The calibration inputs with the lowest leave-one-document-out Brier (against each rater)
     among ``sentence_sets``, on ``docs`` only (their out-of-fold word probabilities)."""
     scores = {}
-    for name, names in sentence_sets(fluency).items():
+    offered = sentence_sets(fluency)
+    if not SENTENCE_EVIDENCE_OFFERED[0]:
+        return {"chosen": "words", "inner_brier_each": {}}
+    for name, names in offered.items():
         total = n = 0
         for held in docs:
             spec = fit_sentence(sts, probs, [d for d in docs if d != held], False, "each", names)
@@ -478,9 +495,13 @@ def choose_sentence_set(sts: list[Setting], probs: list[np.ndarray], docs: list[
 
 
 AGREE_FEATURES = tuple(n for n in FEATURES if n not in CONTEXT)
-FEATURE_SETS = {"base": BASE_FEATURES, "agree": AGREE_FEATURES, "agree+ctx": FEATURES}
-# With --prior: the same sets plus the MLQE-PE prior's column.
+FEATURE_SETS = {"base": BASE_FEATURES, "agree": AGREE_FEATURES}
+# With --context: plus the CONTEXT columns (the word against its own sentence).
+CONTEXT_SETS = {"agree+ctx": FEATURES}
+# With --prior: plus the MLQE-PE prior's column (and with --context, both).
 PRIOR_SETS = {"agree+prior": (*AGREE_FEATURES, PRIOR), "agree+ctx+prior": (*FEATURES, PRIOR)}
+ALL_SETS = {**FEATURE_SETS, **CONTEXT_SETS, **PRIOR_SETS}
+OFFERED: list[str] = list(FEATURE_SETS)  # the feature sets offered to the nested choice (flags add)
 NAMES = (*FEATURES, PRIOR)  # column names of Setting.x (the last only with --prior)
 # fluency -> the fitted prior spec ({"columns", "word", ...}); empty without --prior.
 PRIORS: dict[bool, dict] = {}
@@ -488,7 +509,7 @@ PRIORS: dict[bool, dict] = {}
 
 def set_columns(fluency: bool, fs: str) -> list[int]:
     """Indices into ``Setting.x`` of feature set ``fs``: its FEATURES columns, then the prior's."""
-    names = {**FEATURE_SETS, **PRIOR_SETS}[fs]
+    names = ALL_SETS[fs]
     return columns(fluency, names) + ([len(FEATURES)] if PRIOR in names else [])
 
 
@@ -503,7 +524,7 @@ def train(
 ) -> dict:
     """Everything fitted on ``docs`` only: learner and feature set, word model, thresholds, sentence
     calibration. The learner x feature-set candidate with the lowest inner log-loss wins."""
-    feature_sets = feature_sets or list(FEATURE_SETS) + (list(PRIOR_SETS) if fluency in PRIORS else [])
+    feature_sets = feature_sets or OFFERED
     inner = {}
     for fs in feature_sets:
         cols = set_columns(fluency, fs)
@@ -760,7 +781,23 @@ def main() -> None:
         help="offer the MLQE-PE prior (benchmarks/qe_mlqe.py's cache) as one more column to the nested "
         "choice, and cross-validate without it side by side on the same folds",
     )
-    parser.add_argument("--out", type=Path, default=OUT, help="results file")
+    parser.add_argument(
+        "--context",
+        action="store_true",
+        help="offer the CONTEXT columns (the word against its own sentence) to the nested choice",
+    )
+    parser.add_argument(
+        "--sentence-evidence",
+        action="store_true",
+        help="offer the sentence's own evidence (sent_sim, sent_chrf, unaligned, flu_sent) to the sentence "
+        "calibration's in-fold choice (by leave-one-document-out Brier against each rater)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=OUT,
+        help="results file (with --no-cv only its 'shipped' entry is written, the rest kept)",
+    )
     parser.add_argument("--no-ship", action="store_true", help="cross-validate only; leave the model file")
     parser.add_argument(
         "--model-out",
@@ -770,6 +807,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     HUMAN_CALIBRATION[0] = args.human
+    SENTENCE_EVIDENCE_OFFERED[0] = args.sentence_evidence
+    if args.context:
+        OFFERED.extend(CONTEXT_SETS)
+    if args.prior:
+        OFFERED.extend(k for k in PRIOR_SETS if args.context or k == "agree+prior")
     SENTENCE_LABEL[0] = args.sentence_label
     out = args.out
     learners = tuple(args.learners.split(","))
@@ -788,7 +830,8 @@ def main() -> None:
         "data": str(DATA.name),
         "data_sha256": data_hash(),
         "features": list(FEATURES),
-        "feature_sets": {k: list(v) for k, v in {**FEATURE_SETS, **PRIOR_SETS}.items()},
+        "feature_sets": {k: list(v) for k, v in ALL_SETS.items()},
+        "offered": {"feature_sets": OFFERED, "sentence_evidence": args.sentence_evidence},
         "words": {st.name: len(st.y) for st in sts},
         "bad_share": {st.name: round(float(st.y.mean()), 3) for st in sts},
         "human_calibration": args.human,
@@ -816,13 +859,16 @@ def main() -> None:
             result[f"baseline_rules_hazard_{tag}"] = {st.name: baseline(st) for st in group}
             result[f"cv_{tag}"] = evaluate(group, fluency, learners)
             out.write_text(json.dumps(result, indent=2) + "\n")
-            # Side by side on the same folds (the inner fits are shared): last session's candidates
-            # (no CONTEXT, no prior) and, with --prior, every candidate but the prior's.
-            result[f"cv_{tag}_before"] = evaluate(group, fluency, learners, feature_sets=["base", "agree"])
-            out.write_text(json.dumps(result, indent=2) + "\n")
-            if PRIORS:
-                result[f"cv_{tag}_without_prior"] = evaluate(
+            # Side by side on the same folds (the inner fits are shared): the default candidates
+            # (no CONTEXT, no prior) and, with --prior, every offered candidate but the prior's.
+            if len(OFFERED) > len(FEATURE_SETS):
+                result[f"cv_{tag}_default_sets"] = evaluate(
                     group, fluency, learners, feature_sets=list(FEATURE_SETS)
+                )
+                out.write_text(json.dumps(result, indent=2) + "\n")
+            if PRIORS and args.context:
+                result[f"cv_{tag}_without_prior"] = evaluate(
+                    group, fluency, learners, feature_sets=[f for f in OFFERED if f not in PRIOR_SETS]
                 )
                 out.write_text(json.dumps(result, indent=2) + "\n")
             for fs in compare:
@@ -880,6 +926,10 @@ def main() -> None:
         }
         for k, v in variants.items()
     }
+    result["shipped"]["model_sha256"] = hashlib.sha256(args.model_out.read_bytes()).hexdigest()[:12]
+    if args.no_cv and out.is_file():
+        # A refit alone keeps the cross-validated numbers already in the results file.
+        result = {**json.loads(out.read_text()), "shipped": result["shipped"]}
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps({k: v for k, v in result.items() if k not in ("features", "feature_sets")}, indent=2))
 

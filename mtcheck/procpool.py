@@ -6,8 +6,9 @@ before the workers fork, so they inherit it (the Checker with its loaded rules, 
 patterns, and the articles) instead of receiving it pickled; only ``(start, end)`` goes to a worker
 and only the chunk's result comes back.
 
-Where ``fork`` is not a start method (Windows; macOS where it is unsafe) or the pool cannot start
-(no semaphores, process limits) the chunks run here, one after another: same results, one core.
+Where ``fork`` is not available (Windows, macOS: :func:`fork_available`) the batch stays in one
+process; where the pool cannot start (no semaphores, process limits) the chunks run here, one after
+another: same results, one core.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import math
 import multiprocessing
 import os
 import signal
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -43,8 +45,12 @@ last_pids: list[int] = []
 
 
 def fork_available() -> bool:
-    """Whether worker processes can be forked here (the only start method that inherits the job)."""
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Whether worker processes can be forked here (the only start method that inherits the job).
+
+    Not on macOS, where Python itself no longer forks by default (system frameworks may crash in a
+    forked child), nor on Windows, which cannot fork.
+    """
+    return sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
 
 
 def default_workers() -> int:

@@ -223,3 +223,14 @@ def test_cli_batch_pooled_is_quiet_and_identical_to_one_process(tmp_path: Path) 
     assert outs[0] == outs[1]
     report = json.loads(outs[1][0])
     assert outs[1][1] == "" and len(report["documents"]) == 60 and len(report["errors"]) == 2
+
+
+def test_without_a_pool_the_chunks_run_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_semaphores(*args, **kwargs):  # as on a system without /dev/shm
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(procpool, "ProcessPoolExecutor", no_semaphores)
+    results = procpool.run_ordered(lambda a, b: list(range(a, b)), 30, workers=2)
+    got = [v for _, values in results for v in values]
+    assert got == list(range(30))
+    assert set(procpool.last_pids) == {os.getpid()} and len(procpool.last_pids) > 2

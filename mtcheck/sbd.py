@@ -259,6 +259,8 @@ def plain_sentences(text: str) -> list[str] | None:
     its abbreviations, the sentences are the text cut after each ``". "``. tests/test_sbd.py compares
     this with pysbd on real and adversarial text; benchmarks/segment_check.py on every data set.
     """
+    if "“" in text or "”" in text:
+        return _quoted_plain_sentences(text)
     if not _PLAIN.fullmatch(text) or ". KG" in text:
         return None
     pieces = text.split(". ")
@@ -268,6 +270,69 @@ def plain_sentences(text: str) -> list[str] | None:
         if word.lower() in _ANY_ABBREVIATION:
             return None
     return [piece + "." for piece in pieces[:-1]] + [last]
+
+
+# _PLAIN with curly double quotes: “ after a space (or first) and before a letter or digit; ” after a
+# letter, digit, full stop or comma and before a space, a comma or the end; a full stop may also come
+# right before ” or before " “".
+_PLAIN_QUOTED = re.compile(
+    rf"(?:[{_LETTER}\d]|“(?=[{_LETTER}\d]))"
+    rf"(?:[{_LETTER}\d,;:%$€£–—]|-(?!-)|(?<! ) (?=[^ ])|(?<=[{_LETTER}])['’]"
+    rf"|(?<=[{_LETTER}]{{2}})\.(?= [{_LETTER}“]|\Z|”)|(?<= )“(?=[{_LETTER}\d])"
+    rf"|(?<=[{_LETTER}\d.,])”(?=[ ,]|\Z))*"
+)
+_QUOTE_OR_STOP = re.compile(r"[.“”]")
+_ASCII_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _quoted_plain_sentences(text: str) -> list[str] | None:
+    """plain_sentences for a text with curly double quotes (_PLAIN_QUOTED), else None.
+
+    pysbd protects every full stop inside “…” (its between-punctuation pass), so the quotes must pair
+    up in order and hold a full stop only right before their ”. Its sentences then end at each full
+    stop outside quotes, and after a ``.”`` followed by " " and a capital A-Z (its quotation-at-end
+    split, or its quoted-sentence pattern when the quote opens the sentence); a ``.”`` before anything
+    else does not end one. A ” before " " and a capital after anything but ``.`` or ``,`` may end a
+    sentence that the quote opens: left to pysbd.
+    """
+    if not _PLAIN_QUOTED.fullmatch(text) or ". KG" in text:
+        return None
+    inside = False
+    cuts: list[int] = []
+    for m in _QUOTE_OR_STOP.finditer(text):
+        i = m.start()
+        mark = text[i]
+        if mark == "“":
+            if inside:
+                return None
+            inside = True
+        elif mark == "”":
+            if not inside:
+                return None
+            inside = False
+            if text[i + 1 : i + 2] == " " and text[i + 2 : i + 3] in _ASCII_CAPITALS:
+                if text[i - 1] == ".":
+                    cuts.append(i + 1)
+                elif text[i - 1] != ",":
+                    return None
+        else:
+            word = text[text.rfind(" ", 0, i) + 1 : i].lstrip("“")
+            if word.lower() in _ANY_ABBREVIATION:
+                return None
+            if inside:
+                if text[i + 1 : i + 2] != "”":
+                    return None
+            elif i + 1 < len(text):
+                cuts.append(i + 1)
+    if inside:
+        return None
+    pieces = []
+    start = 0
+    for cut in cuts:
+        pieces.append(text[start:cut].strip())
+        start = cut
+    pieces.append(text[start:].strip())
+    return pieces
 
 
 # pysbd's replace_punctuation, for a quoted or bracketed span: escape ( ) [ ] -, turn sentence

@@ -123,7 +123,8 @@ HANDWRITTEN = [
     ("He waited... Then he left.", False),  # ellipsis
     ("See www.example.com for details. The site opens today.", False),  # URL
     ("Write to press@example.org today. We answer.", False),  # e-mail
-    ("He said “it is over.” Then he left.", False),  # quotes
+    ("He said “it is over.” Then he left.", True),  # curly quotes: the quoted plain path
+    ("He said \"it is over.\" Then he left.", False),  # straight quotes
     ("The team (founded in 1990.) won. Fans cheered.", False),  # brackets
     ("She asked why? Nobody answered.", False),  # question mark
     ("The firm moved to St. Louis. Staff followed.", False),
@@ -220,3 +221,64 @@ def test_rule_groups_run_only_where_they_can_match() -> None:
         assert calls == []
         segmenter().segment("Mr. Novak said “it is 2.5 percent.” Talks ended.")
         assert calls.count("replace_numbers") == 1 and "between_punctuation" in calls
+
+
+QUOTED = [
+    ("He said “we won.” Then he left.", True),
+    ("“We won,” Smith said. It ended.", True),
+    ("He said “we won.” then left.", True),  # no capital after .”: one sentence, as pysbd
+    ("“We won.” He left.", True),
+    ("He left. “We won.” Then.", True),
+    ("She called it “a good deal” and left.", True),
+    ("He said “we won.” “Then” she left.", True),
+    ("It was a “farce” Smith said.", False),  # ” + capital after a word: pysbd may cut if the quote opens
+    ("He said “we. won” ok.", False),  # a full stop inside quotes
+    ("Mr. Smith said “no.”", False),
+    ("He said “it is “odd” now” today.", False),  # nested
+    ("He said “unclosed. Then left.", False),
+    ("He said we won.” Then left.", False),  # closing without opening
+    ("“Hope” Is a word here.", False),
+    ("They said “go-” Then left.", False),
+]
+
+
+def test_quoted_plain_path_on_handwritten_paragraphs(stock: pysbd.Segmenter) -> None:
+    from mtcheck.sbd import plain_sentences
+
+    for text, plain in QUOTED:
+        assert (plain_sentences(text) is not None) == plain, text
+        if plain:
+            assert plain_sentences(text) == [s.strip() for s in stock.segment(text)], text
+
+
+def _quoted_like(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        sentences = []
+        for _ in range(rng.randint(1, 4)):
+            words = [rng.choice(PLAIN_WORDS + TRAPS[:12]) for _ in range(rng.randint(1, 6))]
+            sentence = " ".join(words)
+            if rng.random() < 0.7:
+                quote = " ".join(rng.choice(PLAIN_WORDS) for _ in range(rng.randint(1, 5)))
+                quote = rng.choice(["“{}”", "“{},”", "“{}.”", "“{}”,", "“{}. x”", "“{}", "{}”"]).format(quote)
+                after = rng.choice(["", " he said", " She said", " Smith said", " “again”", " and left"])
+                at = rng.randint(0, 1)
+                sentence = quote + after if at == 0 else sentence + " " + quote + after
+            sentences.append(sentence[:1].upper() + sentence[1:])
+        glue = rng.choice([". ", ". ", " ", ".  "])
+        out.append(glue.join(sentences) + rng.choice(["", ".", "."]))
+    return out
+
+
+def test_quoted_plain_path_matches_pysbd_on_random_paragraphs(stock: pysbd.Segmenter) -> None:
+    from mtcheck.sbd import plain_sentences
+
+    texts = _quoted_like(4000, seed=17)
+    taken = 0
+    for text in texts:
+        plain = plain_sentences(text)
+        if plain is not None:
+            taken += 1
+            assert plain == [s.strip() for s in stock.segment(text)], text
+    assert taken > 500 and len(texts) - taken > 1000

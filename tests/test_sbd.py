@@ -124,7 +124,7 @@ HANDWRITTEN = [
     ("See www.example.com for details. The site opens today.", False),  # URL
     ("Write to press@example.org today. We answer.", False),  # e-mail
     ("He said “it is over.” Then he left.", True),  # curly quotes: the quoted plain path
-    ("He said \"it is over.\" Then he left.", False),  # straight quotes
+    ('He said "it is over." Then he left.', False),  # straight quotes
     ("The team (founded in 1990.) won. Fans cheered.", False),  # brackets
     ("She asked why? Nobody answered.", False),  # question mark
     ("The firm moved to St. Louis. Staff followed.", False),

@@ -58,7 +58,7 @@ from _mqm import error_spans, grouped_records  # noqa: E402
 from mqm_eval import kendall_tau_b, mcc  # noqa: E402
 from qe_features import DATA, cache_dir  # noqa: E402
 
-from mtcheck.qe.features import BASE_FEATURES, CONTEXT, FEATURES, context_columns  # noqa: E402
+from mtcheck.qe.features import BASE_FEATURES, CONTEXT, FEATURES, SOURCE, context_columns  # noqa: E402
 from mtcheck.qe.findings import runs  # noqa: E402
 from mtcheck.qe.model import (  # noqa: E402
     PRIOR,
@@ -95,24 +95,42 @@ class Setting:
         self.name = name
         self.x, self.y = z["x"], z["y"]
         self.article, self.sentence = z["article"], z["sentence"]
-        if self.x.shape[1] == len(FEATURES) - len(CONTEXT):
+        self.meta = json.loads(base.with_suffix(".json").read_text())
+        if self.x.shape[1] == len(FEATURES) - len(CONTEXT) - len(SOURCE):
             # A cache written before the CONTEXT block: the same arithmetic as a check computes it.
             ctx = context_columns(self.x, self.article * 100_000 + self.sentence)
-            self.x = np.concatenate([self.x, ctx], axis=1)
+            self.x = np.concatenate([self.x, ctx, self._source_columns(z["span"])], axis=1)
         if fluency in PRIORS:
             # The MLQE-PE prior's log-odds as one more column (index len(FEATURES)): fitted on MLQE-PE
             # only, so it carries nothing of any MQM fold.
             spec = PRIORS[fluency]
             prior = log_odds(spec["word"], self.x[:, [FEATURES.index(n) for n in spec["columns"]]])
             self.x = np.concatenate([self.x, prior[:, None].astype(np.float32)], axis=1)
-        self.article, self.sentence, self.span = z["article"], z["sentence"], z["span"]
-        self.meta = json.loads(base.with_suffix(".json").read_text())
+        self.span = z["span"]
         self.doc = np.array([self.meta[a]["doc"] for a in self.article])
         self.words = [
             Word(int(s), int(a), int(b), "") for s, (a, b) in zip(self.sentence, self.span, strict=True)
         ]
         self.major = self._major_labels()
         self.rater_share = self._rater_shares()
+
+    def _source_columns(self, spans: np.ndarray) -> np.ndarray:
+        """The SOURCE columns from ``benchmarks/source_eval.py``'s per-word cache (the same
+        ``SourceScores.word_logprobs`` a check computes, over the same whitespace words), as
+        :func:`mtcheck.qe.features.source_columns` scales them; zeros without the cache or for the
+        human setting (its checked text is the reference, which the pass never scored)."""
+        out = np.zeros((len(spans), len(SOURCE)), dtype=np.float32)
+        path = cache_dir() / "source_words.json"
+        if not self.trains_words or not path.is_file():
+            return out
+        cached = json.loads(path.read_text())
+        for a, meta in enumerate(self.meta):
+            table = {(s, e): lp for s, e, lp in cached.get(meta["id"], [])}
+            for i in np.flatnonzero(self.article == a):
+                lp = table.get((int(spans[i][0]), int(spans[i][1])))
+                if lp is not None:
+                    out[i] = (lp / 10.0, 1.0)
+        return out
 
     def _major_labels(self) -> np.ndarray:
         """Per word: its sentence overlaps a Major span (the sentence-quality label)."""
@@ -494,13 +512,15 @@ def choose_sentence_set(sts: list[Setting], probs: list[np.ndarray], docs: list[
     return {"chosen": min(scores, key=scores.get), "inner_brier_each": scores}
 
 
-AGREE_FEATURES = tuple(n for n in FEATURES if n not in CONTEXT)
+AGREE_FEATURES = tuple(n for n in FEATURES if n not in CONTEXT + SOURCE)
 FEATURE_SETS = {"base": BASE_FEATURES, "agree": AGREE_FEATURES}
 # With --context: plus the CONTEXT columns (the word against its own sentence).
-CONTEXT_SETS = {"agree+ctx": FEATURES}
+CONTEXT_SETS = {"agree+ctx": (*AGREE_FEATURES, *CONTEXT)}
 # With --prior: plus the MLQE-PE prior's column (and with --context, both).
-PRIOR_SETS = {"agree+prior": (*AGREE_FEATURES, PRIOR), "agree+ctx+prior": (*FEATURES, PRIOR)}
-ALL_SETS = {**FEATURE_SETS, **CONTEXT_SETS, **PRIOR_SETS}
+PRIOR_SETS = {"agree+prior": (*AGREE_FEATURES, PRIOR), "agree+ctx+prior": (*AGREE_FEATURES, *CONTEXT, PRIOR)}
+# The ``fluency+source`` variant's candidates (--source): the default sets plus the SOURCE columns.
+SOURCE_SETS = {"base+src": (*BASE_FEATURES, *SOURCE), "agree+src": (*AGREE_FEATURES, *SOURCE)}
+ALL_SETS = {**FEATURE_SETS, **CONTEXT_SETS, **PRIOR_SETS, **SOURCE_SETS}
 OFFERED: list[str] = list(FEATURE_SETS)  # the feature sets offered to the nested choice (flags add)
 NAMES = (*FEATURES, PRIOR)  # column names of Setting.x (the last only with --prior)
 # fluency -> the fitted prior spec ({"columns", "word", ...}); empty without --prior.
@@ -782,6 +802,12 @@ def main() -> None:
         "choice, and cross-validate without it side by side on the same folds",
     )
     parser.add_argument(
+        "--source",
+        action="store_true",
+        help="also cross-validate and ship a 'fluency+source' variant, for checks that run the "
+        "source-aware pass beside a re-translation (its word log-probs from source_eval.py's cache)",
+    )
+    parser.add_argument(
         "--context",
         action="store_true",
         help="offer the CONTEXT columns (the word against its own sentence) to the nested choice",
@@ -874,6 +900,10 @@ def main() -> None:
             for fs in compare:
                 result[f"cv_{tag}_only_{fs}"] = evaluate(group, fluency, learners, feature_sets=[fs])
                 out.write_text(json.dumps(result, indent=2) + "\n")
+            if args.source and fluency:
+                # The source-aware variant on the same folds and rows: its candidates only add SOURCE.
+                result["cv_fluency+source"] = evaluate(group, True, learners, feature_sets=list(SOURCE_SETS))
+                out.write_text(json.dumps(result, indent=2) + "\n")
     if args.no_ship:
         return
     docs = sorted(set(sts[0].doc.tolist()))
@@ -891,6 +921,17 @@ def main() -> None:
         if PRIOR in fitted["columns"]:
             variants["fluency" if fluency else "nofluency"]["prior"] = {
                 k: PRIORS[fluency][k] for k in ("columns", "word", "training")
+            }
+        if args.source and fluency:
+            fitted = train(group, docs, True, learners, feature_sets=list(SOURCE_SETS))
+            variants["fluency+source"] = {
+                "fluency": True,
+                "source": True,
+                "learner": fitted["kind"],
+                "columns": fitted["columns"],
+                "word": fitted["word"],
+                "thresholds": fitted["thresholds"],
+                "sentence": fitted["sentence"],
             }
     spec = {
         "version": VERSION,

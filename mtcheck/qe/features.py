@@ -39,7 +39,11 @@ Groups (names in ``FEATURES``; every value is a float, most in 0..1):
   ``sim_rel`` its support minus the median support of its sentence's words (a word that matches the
   re-translation worse than the rest of its sentence), ``low_share`` the share of its sentence's
   words with support below ``ANCHOR``, ``omit_sent`` the largest content-word omission anywhere in
-  its sentence.
+  its sentence;
+- the source (only when the source-aware pass ran, :mod:`mtcheck.source`; zero otherwise, and only
+  the ``fluency+source`` variant reads them): ``src_lp`` the word's summed log-prob under the
+  source-aware LM given the source (nats / 10, <= 0: how unexpected the word is as a translation of
+  the source), ``src_has`` the pass scored the word.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -65,9 +70,10 @@ FLUENCY = ("excess", "excess_ctx", "flu_sent", "flu_ref_diff")
 RULES = ("rule_error", "rule_warning", "rule_info", "rule_605", "rule_sent", "rule_mt6", "rule_flu")
 AGREE = ("ev_swap", "ev_polarity", "ev_clause", "class_swap", "name_miss", "neg_pair")
 CONTEXT = ("sim_rel", "low_share", "omit_sent")
-# CONTEXT comes last: it is computed from the columns before it (context_columns), and a model file
-# trained before it existed reads the same leading columns.
-FEATURES = SUPPORT + MISSING + SHAPE + FLUENCY + RULES + AGREE + CONTEXT
+SOURCE = ("src_lp", "src_has")
+# CONTEXT and SOURCE come last: CONTEXT is computed from the columns before it (context_columns),
+# and a model file trained before them reads the same leading columns.
+FEATURES = SUPPORT + MISSING + SHAPE + FLUENCY + RULES + AGREE + CONTEXT + SOURCE
 # The feature set of the first model files (qe-word-v1 before the agreement block): a variant that
 # lists no ``columns`` uses these (see mtcheck.qe.model.columns).
 BASE_FEATURES = SUPPORT + MISSING + SHAPE + FLUENCY + RULES[:5]
@@ -285,13 +291,27 @@ def context_columns(x: np.ndarray, sentence: np.ndarray) -> np.ndarray:
     return out
 
 
+def source_columns(words: Sequence[Word], source: Any) -> np.ndarray:
+    """The ``SOURCE`` columns (n, 2) of ``words`` from a ``SourceScores`` (``word_logprobs`` over the
+    words' spans), or zeros when ``source`` is None."""
+    out = np.zeros((len(words), len(SOURCE)), dtype=np.float32)
+    if source is None or not words:
+        return out
+    for k, lp in enumerate(source.word_logprobs([(w.start, w.end) for w in words])):
+        if lp is not None:
+            out[k] = (lp / 10.0, 1.0)
+    return out
+
+
 def word_rows(
     mt: Side,
     refs: Sequence[tuple[Side, Sequence[AlignedPair]]],
     fluency: FluencyResult | None,
     findings: Sequence[Finding],
+    source: Any = None,
 ) -> WordRows:
-    """Feature rows for every MT word against one or more aligned re-translations (at least one)."""
+    """Feature rows for every MT word against one or more aligned re-translations (at least one);
+    ``source``: the article's ``SourceScores`` when the source-aware pass ran."""
     if not refs:
         raise ValueError("word_rows needs at least one re-translation")
     words = [w for ws in mt.words for w in ws]
@@ -312,4 +332,5 @@ def word_rows(
     blocks = [support, missing_cols, _shape(mt), _fluency(mt, fluency), _rules(mt, findings), agree]
     x = np.concatenate(blocks, axis=1)
     x = np.concatenate([x, context_columns(x, np.array([w.sentence for w in words]))], axis=1)
+    x = np.concatenate([x, source_columns(words, source)], axis=1)
     return WordRows(words, x.astype(np.float32), matches, missing)

@@ -163,17 +163,20 @@ class QualityModel:
     def version(self) -> str:
         return str(self.spec["version"])
 
-    def _variant(self, fluency: bool) -> dict:
-        """The variant for a run with or without the fluency pass; a file without a fluency variant
-        serves both (its model then ignores the fluency features)."""
+    def _variant(self, fluency: bool, source: bool = False) -> dict:
+        """The variant for a run with or without the fluency pass (and the source-aware pass); a file
+        without a fluency variant serves both (its model then ignores the fluency features); without
+        a ``fluency+source`` variant, or without fluency, the source's columns go unread."""
         variants = self.spec["variants"]
+        if source and fluency and "fluency+source" in variants:
+            return variants["fluency+source"]
         return variants["fluency"] if fluency and "fluency" in variants else variants["nofluency"]
 
-    def word_probs(self, x: np.ndarray, fluency: bool) -> np.ndarray:
+    def word_probs(self, x: np.ndarray, fluency: bool, source: bool = False) -> np.ndarray:
         """(n,) chance an expert marks each word, from feature rows (n, len(FEATURES))."""
         if len(x) == 0:
             return np.zeros(0)
-        variant = self._variant(fluency)
+        variant = self._variant(fluency, source)
         own = x[:, columns(variant["fluency"], variant.get("columns"))]
         prior = variant.get("prior")
         if prior is not None:
@@ -181,17 +184,17 @@ class QualityModel:
             own = np.concatenate([own, log_odds(prior["word"], x[:, idx])[:, None]], axis=1)
         return sigmoid(log_odds(variant["word"], own))
 
-    def threshold(self, setting: str, fluency: bool) -> float:
-        thresholds = self._variant(fluency)["thresholds"]
+    def threshold(self, setting: str, fluency: bool, source: bool = False) -> float:
+        thresholds = self._variant(fluency, source)["thresholds"]
         if setting not in thresholds:
             raise ModelError(f"unknown quality-model setting {setting!r} (use {', '.join(SETTINGS)})")
         return float(thresholds[setting])
 
     def sentence_quality(
-        self, rows: WordRows, probs: np.ndarray, sentences: int, fluency: bool
+        self, rows: WordRows, probs: np.ndarray, sentences: int, fluency: bool, source: bool = False
     ) -> dict[int, float]:
         """Sentence index -> chance in % that an expert finds no major error (every sentence given)."""
-        spec = self._variant(fluency)["sentence"]
+        spec = self._variant(fluency, source)["sentence"]
         names = spec.get("features", SENTENCE_FEATURES)
         by_sentence: dict[int, list[int]] = {i: [] for i in range(sentences)}
         for k, w in enumerate(rows.words):

@@ -68,8 +68,9 @@ def rows_for(
     refs: Sequence[tuple[Side, Sequence[AlignedPair]]],
     fluency: FluencyResult | None,
     findings: Sequence[Finding],
+    source: Any = None,
 ) -> WordRows:
-    return word_rows(mt, refs, fluency, findings)
+    return word_rows(mt, refs, fluency, findings, source)
 
 
 @dataclass
@@ -90,21 +91,24 @@ def assess(
     rule_findings: Sequence[Finding],
     setting: str = "balanced",
     severity: Severity = Severity.WARNING,
+    source: Any = None,
 ) -> Assessment:
-    """Word probabilities, MT610 findings and sentence quality for one article."""
+    """Word probabilities, MT610 findings and sentence quality for one article; ``source`` its
+    ``SourceScores`` when the source-aware pass ran (read by a ``fluency+source`` variant)."""
     from mtcheck.qe.evidence import hard_evidence
     from mtcheck.qe.findings import make_findings
 
-    rows = rows_for(mt, refs, fluency, rule_findings)
-    probs = model.word_probs(rows.x, fluency is not None)
+    rows = rows_for(mt, refs, fluency, rule_findings, source)
+    flu, src = fluency is not None, source is not None
+    probs = model.word_probs(rows.x, flu, src)
     learned = make_findings(
-        mt.doc, [r.doc for r, _ in refs], rows, probs, model.threshold(setting, fluency is not None), severity
+        mt.doc, [r.doc for r, _ in refs], rows, probs, model.threshold(setting, flu, src), severity
     )
     # Certain evidence of a changed meaning is an error, whatever the model's findings are set to.
     certain = [_hit_finding(mt.doc, rows, h, Severity.ERROR) for h in hard_evidence(mt, refs)]
     # A learned finding on the same words as a certain one says less: keep the certain one.
     findings = certain + [f for f in learned if not any(f.start < c.end and c.start < f.end for c in certain)]
-    quality = model.sentence_quality(rows, probs, len(mt.doc.sentences), fluency is not None)
+    quality = model.sentence_quality(rows, probs, len(mt.doc.sentences), flu, src)
     # The model never saw certain evidence (too rare in its data): each certain hit costs what a rule
     # finding of its severity costs in mtcheck.scoring (an error alone leaves a sentence 70%).
     from mtcheck.scoring import CLEAN_GIVEN_FINDING
@@ -177,6 +181,7 @@ def apply_model(item: Any, findings: Sequence[Finding], scores: Sequence[Any], c
         findings,
         config.quality_findings,
         severity,
+        getattr(item, "source_scores", None),
     )
     kept = [f for f in findings if f.code not in SUPERSEDED]
     for f in result.findings:

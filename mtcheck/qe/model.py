@@ -3,7 +3,8 @@
 ``mtcheck/data/qe-word-v2.json`` is written by ``benchmarks/qe_train.py`` (see its docstring and
 ``mtcheck/models/qe-word-v2.toml`` for the data, the learner and the cross-validated numbers). It holds two
 variants, ``fluency`` (with the fluency pass's features) and ``nofluency`` (trained without them;
-a file may hold only this one, which then serves both), each with:
+a file may hold only this one, which then serves both), and optionally ``fluency+source`` (also the
+source-aware pass's ``SOURCE`` columns; used when both passes ran), each with:
 
 - ``columns`` (optional): the names of the features the variant uses, chosen in training; absent
   in the first files, which used ``BASE_FEATURES``;

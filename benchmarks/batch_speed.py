@@ -11,6 +11,8 @@ pool's start-up, which is how pipeline.POOL_MIN_CHARS was chosen.
 The machine is shared, so absolute numbers move with its load (reported next to them). --baseline REV
 compares with the mtcheck package of an older git revision side by side: both run the same batch in
 fresh processes at their default settings, alternating, and the ratio of their rates is what to quote.
+The pure-Python scaling of this machine's cores (a loop alone and in one process per worker at once) is
+recorded beside the pool's speed-up: the most a pool of processes can gain here.
 Run: .venv/bin/python benchmarks/batch_speed.py [--articles 300] [--fluency-articles 10] [--profile]
      [--baseline REV --rounds 4] [--pool-cutoff]
 """
@@ -77,6 +79,40 @@ def timed_cpu(path: Path, config: Config) -> tuple[float, float, int]:
     articles, errors, _ = read_input(str(path), "auto", config)
     report = check_batch(articles, errors, config)
     return time.perf_counter() - start, _cpu() - cpu, len(report.documents)
+
+
+def _spin(_: object = None) -> float:
+    """Seconds of a fixed pure-Python loop (the kind of work the rules do: bytecode, no I/O)."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i * i
+    return time.perf_counter() - start
+
+
+def machine_scaling(workers: int, repeats: int = 3) -> dict:
+    """How much more pure-Python work ``workers`` processes get done than one, on this machine now.
+
+    The same loop runs alone and then in ``workers`` forked processes at once (best of ``repeats``
+    each). On ``workers`` free physical cores the ratio is ``workers``; on SMT siblings or a host that
+    shares its cores it is lower, and that is the most a pool of processes can gain here.
+    """
+    import multiprocessing
+
+    alone = min(_spin() for _ in range(repeats))
+    together = []
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for _ in range(repeats):
+            start = time.perf_counter()
+            pool.map(_spin, range(workers))
+            together.append(time.perf_counter() - start)
+    best = min(together)
+    return {
+        "workers": workers,
+        "one_process_seconds": round(alone, 3),
+        "all_workers_seconds": round(best, 3),
+        "scaling": round(workers * alone / best, 2),
+    }
 
 
 def pool_cutoff(path: Path, sizes: tuple[int, ...] = (2, 4, 8, 12, 16, 24, 32, 48), repeats: int = 5) -> dict:
@@ -230,6 +266,7 @@ def main() -> None:
                 "cpu_seconds": round(cpu, 3),
                 "articles_per_cpu_second": round(done / cpu, 1),
             }
+        scaling = machine_scaling(default_workers())
         results["rules_only"] = {
             "articles": done,
             "mean_words": round(mean_words, 1),
@@ -241,6 +278,8 @@ def main() -> None:
                 measured["default"]["articles_per_second"] / measured["one_process"]["articles_per_second"], 2
             ),
             "load_average_1min": {"before": round(load, 2), "after": round(load_after, 2)},
+            # The pool's speed-up can be read only against what this machine's cores give together.
+            "machine_scaling_pure_python": scaling,
         }
         now, one = measured["default"], measured["one_process"]
         print(
@@ -248,7 +287,8 @@ def main() -> None:
             f"{now['articles_per_second']}/s with {default_workers()} worker(s), "
             f"{one['articles_per_second']}/s in one process "
             f"({one['articles_per_cpu_second']} per CPU second); "
-            f"load average {load:.2f} -> {load_after:.2f} on {os.cpu_count()} CPUs"
+            f"load average {load:.2f} -> {load_after:.2f} on {os.cpu_count()} CPUs; "
+            f"a pure-Python loop in {scaling['workers']} processes does x{scaling['scaling']} the work of one"
         )
         if args.pool_cutoff:
             results["pool_cutoff"] = cutoff = pool_cutoff(path)

@@ -16,7 +16,6 @@ paragraphs of four consecutive sentences).
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 from collections.abc import Iterator
@@ -30,17 +29,11 @@ import pysbd  # noqa: E402
 from mtcheck import segment as seg  # noqa: E402
 from mtcheck.sbd import plain_sentences  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from fix_mlqe_pe import detokenise  # noqa: E402  (one detokeniser for every MLQE-PE benchmark)
+
 DATA = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "benchmarks" / "results" / "segment_check.json"
-
-
-def detokenise(tokens: list[str]) -> str:
-    """Moses-style tokens back to text (as benchmarks/fix_mlqe_pe.py does)."""
-    text = " ".join(tokens)
-    text = re.sub(r" ([.,;:!?%)\]])", r"\1", text)
-    text = re.sub(r"([(\[]) ", r"\1", text)
-    text = re.sub(r" (['’]s|n't)\b", r"\1", text)
-    return text.replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
 
 
 def texts() -> Iterator[tuple[str, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pysbd
@@ -189,20 +190,6 @@ def _plain_like(n: int, seed: int) -> list[str]:
     return out
 
 
-def test_plain_path_matches_pysbd_on_random_paragraphs(stock: pysbd.Segmenter) -> None:
-    from mtcheck.sbd import plain_sentences
-
-    texts = _plain_like(4000, seed=16)
-    taken = 0
-    for text in texts:
-        plain = plain_sentences(text)
-        if plain is not None:
-            taken += 1
-            assert plain == [s.strip() for s in stock.segment(text)], text
-    # Both kinds must be common for this to test anything: taken, and refused (a trap in the text).
-    assert taken > 500 and len(texts) - taken > 1000
-
-
 def test_rule_groups_run_only_where_they_can_match() -> None:
     from mtcheck.sbd import _Processor
 
@@ -271,14 +258,18 @@ def _quoted_like(n: int, seed: int) -> list[str]:
     return out
 
 
-def test_quoted_plain_path_matches_pysbd_on_random_paragraphs(stock: pysbd.Segmenter) -> None:
+@pytest.mark.parametrize(("make", "seed"), [(_plain_like, 16), (_quoted_like, 17)], ids=["plain", "quoted"])
+def test_plain_path_matches_pysbd_on_random_paragraphs(
+    stock: pysbd.Segmenter, make: Callable[[int, int], list[str]], seed: int
+) -> None:
     from mtcheck.sbd import plain_sentences
 
-    texts = _quoted_like(4000, seed=17)
+    texts = make(4000, seed)
     taken = 0
     for text in texts:
         plain = plain_sentences(text)
         if plain is not None:
             taken += 1
             assert plain == [s.strip() for s in stock.segment(text)], text
+    # Both kinds must be common for this to test anything: taken, and refused (a trap in the text).
     assert taken > 500 and len(texts) - taken > 1000
